@@ -1,0 +1,48 @@
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Logger } from './log.js';
+
+/** A channel as /healthz reports it: enabled, or disabled with the reason (missing credentials...). */
+export interface ChannelStatus {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly detail: string;
+}
+
+export interface Health {
+  readonly status: 'ok' | 'degraded';
+  readonly knowledge: { readonly entries: number; readonly drafts: number; readonly warnings: number };
+  readonly channels: Readonly<Record<string, { enabled: boolean; detail: string }>>;
+}
+
+export interface AppParts {
+  readonly logger: Logger;
+  readonly health: () => Health;
+  /** Routers mounted at the root, in order: channels, web chat, inbox... */
+  readonly routers: readonly Router[];
+}
+
+/** The HTTP application: health, the routers of the enabled parts, and errors that never leak internals. */
+export function createApp(parts: AppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.get('/healthz', (_req, res) => {
+    const health = parts.health();
+    res.status(health.status === 'ok' ? 200 : 503).json(health);
+  });
+  app.get('/', (_req, res) => res.redirect('/chat'));
+  for (const router of parts.routers) app.use(router);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'không tìm thấy' });
+  });
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+    if (status >= 500) parts.logger.error({ err, path: req.path }, 'request failed');
+    else parts.logger.warn({ path: req.path, status, reason: err?.type ?? err?.message }, 'bad request');
+    if (res.headersSent) return;
+    const message = status === 413 ? 'nội dung quá lớn' : status === 400 ? 'yêu cầu không hợp lệ' : status >= 500 ? 'lỗi máy chủ' : 'yêu cầu bị từ chối';
+    res.status(status).json({ error: message });
+  };
+  app.use(onError);
+  return app;
+}

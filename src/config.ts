@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_THRESHOLDS, type DecisionThresholds } from './matching/decide.js';
+import type { AnswerFooter } from './conversation/answer.js';
+
+/** The environment read once at start; every other module receives the typed Config, never process.env. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly knowledgeDir: string;
+  readonly logLevel: LogLevel;
+  readonly webChat: boolean;
+  readonly thresholds: DecisionThresholds;
+  readonly footer: AnswerFooter;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Configuration problems, each naming the variable, all reported at once. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Cấu hình không hợp lệ:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .refine((s) => ['true', 'false', '1', '0', 'yes', 'no'].includes(s), 'phải là true hoặc false')
+  .transform((s) => ['true', '1', 'yes'].includes(s));
+
+const probability = z.coerce.number().min(0, 'phải trong khoảng 0..1').max(1, 'phải trong khoảng 0..1');
+
+const FOOTER_PARTS = ['legal', 'reviewed', 'links'] as const;
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ENABLE_WEB_CHAT: bool.optional(),
+  MATCH_ANSWER_THRESHOLD: probability.default(DEFAULT_THRESHOLDS.answer),
+  MATCH_MARGIN: probability.default(DEFAULT_THRESHOLDS.margin),
+  MATCH_SUGGEST_THRESHOLD: probability.default(DEFAULT_THRESHOLDS.suggest),
+  ANSWER_FOOTER: z
+    .string()
+    .default(FOOTER_PARTS.join(','))
+    .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p !== '' && p !== 'none'))
+    .refine((parts) => parts.every((p) => (FOOTER_PARTS as readonly string[]).includes(p)), {
+      error: `chỉ gồm các phần ${FOOTER_PARTS.join(', ')} (cách nhau bởi dấu phẩy) hoặc none`,
+    }),
+  ANSWER_DISCLAIMER: z.string().default(''),
+});
+
+/** Reads `.env` (if present) into process.env without overriding what the shell already set. */
+export function loadDotEnv(file = '.env'): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** Validates the environment. Empty values count as unset, as in most .env files. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])] ?? '')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const thresholds: DecisionThresholds = {
+    ...DEFAULT_THRESHOLDS,
+    answer: e.MATCH_ANSWER_THRESHOLD,
+    margin: e.MATCH_MARGIN,
+    suggest: e.MATCH_SUGGEST_THRESHOLD,
+  };
+  if (thresholds.suggest > thresholds.answer) {
+    throw new ConfigError([`MATCH_SUGGEST_THRESHOLD=${thresholds.suggest}: phải nhỏ hơn hoặc bằng MATCH_ANSWER_THRESHOLD (${thresholds.answer})`]);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
+    logLevel: e.LOG_LEVEL,
+    webChat: e.ENABLE_WEB_CHAT ?? e.NODE_ENV !== 'production',
+    thresholds,
+    footer: {
+      legalBasis: e.ANSWER_FOOTER.includes('legal'),
+      reviewedOn: e.ANSWER_FOOTER.includes('reviewed'),
+      links: e.ANSWER_FOOTER.includes('links'),
+      disclaimer: e.ANSWER_DISCLAIMER,
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import { decide, type DecisionThresholds } from '../matching/decide.js';
+import { search, type SearchResult } from '../matching/search.js';
+import { fold } from '../matching/fold.js';
+import { composeAnswer, type AnswerFooter } from './answer.js';
+import { analyse, type SmallTalk } from './intents.js';
+import type { Knowledge } from './knowledge.js';
+import { decodePayload, encodePayload, type Payload } from './payloads.js';
+import { fill, TEXTS } from './texts.js';
+import type { BotResponse, Choice, IncomingMessage, Outcome, Reply, ScoredCandidate } from './types.js';
+
+/**
+ * What the bot asked last, so that a short reply ("2", "có") can be understood. Choices are kept as payloads:
+ * typing the number of a choice is the same as tapping it (Zalo shows at most 5 buttons, SMS-minded users type).
+ */
+export interface ConversationState {
+  readonly awaiting: {
+    readonly payloads: readonly string[];
+    /** The question the choices are about (for a hand-off). */
+    readonly question: string | null;
+    /** "có" / "không" answer the first / second choice. */
+    readonly yesNo: boolean;
+  } | null;
+  /** Epoch ms when `awaiting` was set. */
+  readonly at: number;
+}
+
+export const EMPTY_STATE: ConversationState = { awaiting: null, at: 0 };
+/** A numbered choice is understood for this long after it was offered. */
+export const CHOICE_LIFETIME_MS = 30 * 60 * 1000;
+
+export interface RespondContext {
+  readonly knowledge: Knowledge;
+  readonly thresholds: DecisionThresholds;
+  readonly footer: AnswerFooter;
+  readonly now: number;
+}
+
+export interface RespondResult extends BotResponse {
+  readonly state: ConversationState;
+}
+
+const YES = new Set(['co', 'dong y', 'ok', 'chuyen', 'chuyen di', 'vang', 'uh', 'co a', 'dong y a', 'yes', 'duoc']);
+const NO = new Set(['khong', 'thoi', 'khong can', 'hoi lai', 'no']);
+
+function outcome(partial: Partial<Outcome> & Pick<Outcome, 'decision' | 'via'>): Outcome {
+  return { entryId: null, suggestions: [], score: 0, candidates: [], ...partial };
+}
+
+function numbered(text: string, choices: readonly Choice[]): string {
+  return [text, ...choices.map((c, i) => `${i + 1}. ${c.title}`)].join('\n');
+}
+
+/**
+ * The bot's answer to one message: pure — the caller loads and saves the state and performs hand-offs.
+ * Order: attachments and Get Started, tapped or typed choices, requests for a person, small talk, then the FAQ.
+ */
+export function respond(message: IncomingMessage, state: ConversationState, ctx: RespondContext): RespondResult {
+  const awaiting = state.awaiting && ctx.now - state.at <= CHOICE_LIFETIME_MS ? state.awaiting : null;
+  if (message.kind === 'attachment') {
+    return keep(state, [{ kind: 'text', text: TEXTS.attachment }], outcome({ decision: 'smalltalk', via: 'attachment' }));
+  }
+  if (message.kind === 'start') return welcome(ctx, 'greeting', 'start');
+
+  const payload = decodePayload(message.payload ?? message.text) ?? typedChoice(message.text, awaiting);
+  if (payload) return onPayload(payload, awaiting?.question ?? null, ctx);
+
+  const { normalized, smallTalk, humanRequest } = analyse(message.text);
+  if (humanRequest) {
+    // "gặp cán bộ" alone right after an unanswered question hands over that question.
+    const question = normalized.content.length <= 3 && awaiting?.question ? awaiting.question : message.text;
+    return handoff('user-request', question, 'human-request');
+  }
+  if (smallTalk) return welcome(ctx, smallTalk, 'smalltalk');
+  return answerQuestion(message.text, ctx);
+}
+
+function keep(state: ConversationState, replies: Reply[], o: Outcome): RespondResult {
+  return { replies, outcome: o, state };
+}
+
+function typedChoice(text: string, awaiting: ConversationState['awaiting']): Payload | null {
+  if (!awaiting) return null;
+  const t = fold(text.trim().toLocaleLowerCase('vi')).replace(/[.!?,]+$/g, '').trim();
+  const n = /^(?:so |cau |chon )?(\d{1,2})$/.exec(t);
+  if (n) {
+    const chosen = awaiting.payloads[Number(n[1]) - 1];
+    return chosen ? decodePayload(chosen) : null;
+  }
+  if (awaiting.yesNo && YES.has(t)) return decodePayload(awaiting.payloads[0] ?? '');
+  if (awaiting.yesNo && NO.has(t)) return decodePayload(awaiting.payloads[1] ?? '');
+  return null;
+}
+
+function choicesReply(
+  text: string,
+  choices: Choice[],
+  question: string | null,
+  now: number,
+  yesNo = false,
+): { reply: Reply; state: ConversationState } {
+  return {
+    reply: { kind: 'choices', text: numbered(text, choices), choices },
+    state: { awaiting: { payloads: choices.map((c) => c.payload), question, yesNo }, at: now },
+  };
+}
+
+function topicChoices(ctx: RespondContext): Choice[] {
+  return ctx.knowledge.base.categories.map((c) => ({ title: c.title, payload: encodePayload({ kind: 'menu', category: c.id }) }));
+}
+
+function welcome(ctx: RespondContext, kind: SmallTalk, via: Outcome['via']): RespondResult {
+  const text = fill(TEXTS.smallTalk[kind], { office: ctx.knowledge.base.variables['office.name'] ?? 'Hải quan' });
+  const o = outcome({ decision: 'smalltalk', via });
+  if (kind === 'thanks' || kind === 'bye') return { replies: [{ kind: 'text', text }], outcome: o, state: EMPTY_STATE };
+  const { reply, state } = choicesReply(text, topicChoices(ctx), null, ctx.now);
+  return { replies: [reply], outcome: o, state };
+}
+
+function handoff(reason: 'user-request' | 'no-answer', question: string, via: Outcome['via']): RespondResult {
+  return {
+    replies: [{ kind: 'handoff', reason, question }],
+    outcome: outcome({ decision: 'escalate', via }),
+    state: EMPTY_STATE,
+  };
+}
+
+function onPayload(p: Payload, pendingQuestion: string | null, ctx: RespondContext): RespondResult {
+  const base = ctx.knowledge.base;
+  switch (p.kind) {
+    case 'faq': {
+      const entry = base.byId.get(p.id);
+      if (!entry) return stale();
+      return {
+        replies: [{ kind: 'text', text: composeAnswer(entry, ctx.footer) }],
+        outcome: outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1 }),
+        state: EMPTY_STATE,
+      };
+    }
+    case 'handoff':
+      return handoff('no-answer', pendingQuestion ?? '', 'choice');
+    case 'retry':
+      return { replies: [{ kind: 'text', text: TEXTS.retry }], outcome: outcome({ decision: 'smalltalk', via: 'choice' }), state: EMPTY_STATE };
+    case 'start':
+      return welcome(ctx, 'greeting', 'start');
+    case 'menu': {
+      if (p.category === null || !base.categories.some((c) => c.id === p.category)) {
+        const { reply, state } = choicesReply(TEXTS.menuTitle, topicChoices(ctx), null, ctx.now);
+        return { replies: [reply], outcome: outcome({ decision: 'smalltalk', via: 'menu' }), state };
+      }
+      const category = base.categories.find((c) => c.id === p.category)!;
+      const choices: Choice[] = base.entries
+        .filter((e) => e.category === category.id)
+        .slice(0, 12)
+        .map((e) => ({ title: e.question, payload: encodePayload({ kind: 'faq', id: e.id }) }));
+      choices.push({ title: TEXTS.menuChoice, payload: encodePayload({ kind: 'menu', category: null }) });
+      const { reply, state } = choicesReply(fill(TEXTS.categoryTitle, { category: category.title }), choices, null, ctx.now);
+      return { replies: [reply], outcome: outcome({ decision: 'smalltalk', via: 'menu' }), state };
+    }
+    case 'feedback':
+    case 'rating':
+      return { replies: [{ kind: 'text', text: TEXTS.smallTalk.thanks }], outcome: outcome({ decision: 'smalltalk', via: 'feedback' }), state: EMPTY_STATE };
+  }
+}
+
+function stale(): RespondResult {
+  return { replies: [{ kind: 'text', text: TEXTS.staleChoice }], outcome: outcome({ decision: 'smalltalk', via: 'choice' }), state: EMPTY_STATE };
+}
+
+function candidatesOf(ctx: RespondContext, result: SearchResult): ScoredCandidate[] {
+  return result.candidates.map((c) => ({
+    id: c.id,
+    score: c.score,
+    question: ctx.knowledge.base.byId.get(c.id)?.question ?? c.id,
+  }));
+}
+
+function answerQuestion(text: string, ctx: RespondContext): RespondResult {
+  const result = search(ctx.knowledge.index, text);
+  const decision = decide(result, ctx.thresholds);
+  const candidates = candidatesOf(ctx, result);
+  const score = result.candidates[0]?.score ?? 0;
+  if (decision.kind === 'answer') {
+    const entry = ctx.knowledge.base.byId.get(decision.entry.id)!;
+    return {
+      replies: [{ kind: 'text', text: composeAnswer(entry, ctx.footer) }],
+      outcome: outcome({ decision: 'answer', via: 'question', entryId: entry.id, score, candidates }),
+      state: EMPTY_STATE,
+    };
+  }
+  if (decision.kind === 'suggest') {
+    const choices: Choice[] = decision.choices.map((c) => ({
+      title: ctx.knowledge.base.byId.get(c.id)!.question,
+      payload: encodePayload({ kind: 'faq', id: c.id }),
+    }));
+    choices.push({ title: TEXTS.choiceHandoff, payload: encodePayload({ kind: 'handoff' }) });
+    const { reply, state } = choicesReply(`${TEXTS.suggest}`, choices, text, ctx.now);
+    const withHint: Reply = reply.kind === 'choices' ? { ...reply, text: `${reply.text}\n\n${TEXTS.suggestHint}` } : reply;
+    return {
+      replies: [withHint],
+      outcome: outcome({ decision: 'suggest', via: 'question', suggestions: decision.choices.map((c) => c.id), score, candidates }),
+      state,
+    };
+  }
+  const choices: Choice[] = [
+    { title: TEXTS.choiceConfirmHandoff, payload: encodePayload({ kind: 'handoff' }) },
+    { title: TEXTS.choiceRetry, payload: encodePayload({ kind: 'retry' }) },
+  ];
+  const { reply, state } = choicesReply(TEXTS.noAnswer, choices, text, ctx.now, true);
+  return { replies: [reply], outcome: outcome({ decision: 'escalate', via: 'question', score, candidates }), state };
+}

@@ -1,0 +1,35 @@
+import type { SmallTalk } from './intents.js';
+
+/** Everything the bot says that is not an FAQ answer. Vietnamese, polite, short. */
+export const TEXTS = {
+  smallTalk: {
+    greeting: 'Xin chào! Mình là trợ lý tự động của {office}. Bạn cần hỏi về thủ tục, thuế hay hàng hóa qua cửa khẩu? Hãy gõ câu hỏi, hoặc chọn một chủ đề bên dưới.',
+    thanks: 'Cảm ơn bạn! Nếu còn thắc mắc, bạn cứ gõ câu hỏi nhé.',
+    ack: 'Vâng. Bạn cần hỏi thêm gì, cứ gõ câu hỏi hoặc chọn chủ đề bên dưới nhé.',
+    bye: 'Chào bạn, chúc bạn làm thủ tục thuận lợi!',
+    identity: 'Mình là trợ lý tự động của {office}, trả lời các câu hỏi thường gặp về thủ tục hải quan. Câu hỏi mình chưa trả lời được sẽ được chuyển cho cán bộ. Bạn cần hỏi gì ạ?',
+    empty: 'Bạn cần hỏi gì ạ? Hãy gõ câu hỏi, hoặc chọn một chủ đề bên dưới.',
+  } satisfies Record<SmallTalk, string>,
+  menuTitle: 'Các chủ đề thường gặp:',
+  categoryTitle: 'Các câu hỏi về "{category}" — bạn chọn một câu, hoặc gõ số thứ tự:',
+  menuChoice: 'Chủ đề khác',
+  suggest: 'Có phải bạn muốn hỏi:',
+  suggestHint: 'Bạn chọn một câu bên dưới hoặc gõ số thứ tự. Nếu không phải, hãy gõ lại câu hỏi cụ thể hơn hoặc chọn "Gặp cán bộ".',
+  noAnswer:
+    'Xin lỗi, câu hỏi này chưa có trong bộ câu hỏi thường gặp nên mình chưa trả lời được. Bạn có muốn chuyển câu hỏi cho cán bộ hải quan không?',
+  retry: 'Vâng, bạn hãy gõ lại câu hỏi, nêu rõ mặt hàng hoặc thủ tục cần hỏi nhé.',
+  attachment: 'Mình chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ câu hỏi, hoặc nhắn "gặp cán bộ" để gửi hồ sơ, hình ảnh cho cán bộ.',
+  handoffPending: 'Mình đã ghi nhận và chuyển câu hỏi của bạn cho cán bộ hải quan. Cán bộ sẽ trả lời trong giờ làm việc.',
+  choiceHandoff: 'Gặp cán bộ',
+  choiceConfirmHandoff: 'Chuyển cán bộ',
+  choiceRetry: 'Hỏi lại',
+  staleChoice: 'Lựa chọn này không còn hiệu lực. Bạn hãy gõ lại câu hỏi nhé.',
+  answerQuestionPrefix: '📌 ',
+  legalBasis: 'Căn cứ: ',
+  reviewedOn: 'Cập nhật: ',
+  links: 'Xem thêm:',
+} as const;
+
+export function fill(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { renderChatText } from './render.js';
+import { substitute } from './variables.js';
+import { parseYamlSource } from './yaml-source.js';
+import type { FaqEntry, KnowledgeProblem } from './types.js';
+
+/** A rendered answer longer than this is two full messages already: split the entry instead. */
+export const MAX_ANSWER_LENGTH = 4000;
+export const MIN_ALTERNATES = 5;
+
+export const FRONT_MATTER_KEYS = [
+  'id',
+  'question',
+  'alternates',
+  'tags',
+  'legal_basis',
+  'links',
+  'reviewed_on',
+  'draft',
+  'source_ticket',
+] as const;
+
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+const missingOr = (field: string, what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `thiếu trường "${field}" (${what})` : `"${field}" phải là ${typeName(what)}`;
+const typeName = (what: string) => (what.startsWith('danh sách') ? what : 'một chuỗi chữ');
+
+const isoDate = z
+  .string({ error: missingOr('reviewed_on', 'ngày rà soát, dạng NĂM-THÁNG-NGÀY') })
+  .refine(isValidIsoDate, { error: (i) => `"reviewed_on" không phải ngày hợp lệ dạng NĂM-THÁNG-NGÀY: "${String(i.input)}"` });
+
+const stringList = (field: string) =>
+  z.array(z.string({ error: `mỗi mục của "${field}" phải là một chuỗi chữ` }).trim().min(1, `mục trống trong "${field}"`), {
+    error: missingOr(field, `danh sách các dòng bắt đầu bằng "- "`),
+  });
+
+const FrontMatter = z.object({
+  id: z
+    .string({ error: missingOr('id', 'mã câu hỏi, trùng tên tệp') })
+    .regex(ID, '"id" chỉ gồm chữ thường không dấu, số và dấu "-"'),
+  question: z.string({ error: missingOr('question', 'câu hỏi chuẩn') }).trim().min(1, 'thiếu nội dung "question" (câu hỏi chuẩn)'),
+  alternates: stringList('alternates').default([]),
+  tags: stringList('tags').default([]),
+  legal_basis: stringList('legal_basis').optional(),
+  links: z
+    .array(
+      z.object({
+        title: z.string({ error: missingOr('title', 'tên liên kết') }).trim().min(1),
+        url: z.string({ error: missingOr('url', 'đường dẫn') }).regex(/^https?:\/\/\S+$/, 'đường dẫn phải bắt đầu bằng https:// hoặc http://'),
+      }),
+      { error: '"links" phải là danh sách, mỗi mục có "title" và "url"' },
+    )
+    .default([]),
+  reviewed_on: isoDate.optional(),
+  draft: z.boolean({ error: '"draft" chỉ nhận true hoặc false' }).default(false),
+  source_ticket: z.union([z.string(), z.number()]).transform(String).optional(),
+});
+
+export function isValidIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** Nearest known key for a typo ("alternate" → "alternates"), by edit distance. */
+function closestKey(key: string): string | null {
+  let best: { key: string; distance: number } | null = null;
+  for (const known of FRONT_MATTER_KEYS) {
+    const distance = editDistance(key.toLowerCase(), known);
+    if (best === null || distance < best.distance) best = { key: known, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.key : null;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+export interface ParsedEntryFile {
+  /** Present when the file had no error (warnings allowed). */
+  readonly entry: FaqEntry | null;
+  readonly problems: KnowledgeProblem[];
+  /** Line of the `id:` key, for duplicate-id reports. */
+  readonly idLine: number;
+}
+
+/**
+ * Parses and validates one entry file. Every problem of the file is reported, not only the first.
+ * `file` is the display path; the id must equal the file name and `category` is the folder.
+ */
+export function parseEntryFile(
+  file: string,
+  text: string,
+  category: string,
+  variables: Readonly<Record<string, string>>,
+): ParsedEntryFile {
+  const problems: KnowledgeProblem[] = [];
+  const error = (line: number, message: string) => problems.push({ file, line, message, severity: 'error' });
+  const warn = (line: number, message: string) => problems.push({ file, line, message, severity: 'warning' });
+  const normalizedText = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const lines = normalizedText.split('\n');
+
+  if (lines[0]?.trim() !== '---') {
+    error(1, 'tệp phải bắt đầu bằng dòng "---" của phần khai báo');
+    return { entry: null, problems, idLine: 1 };
+  }
+  const closing = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
+  if (closing < 0) {
+    error(1, 'thiếu dòng "---" đóng phần khai báo');
+    return { entry: null, problems, idLine: 1 };
+  }
+  const source = parseYamlSource(file, lines.slice(1, closing).join('\n'), 2);
+  problems.push(...source.problems);
+  const bodyFirstLine = closing + 2;
+  const body = lines.slice(closing + 1).join('\n');
+  const idLine = source.lineOf(['id']);
+  if (source.problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine };
+
+  const raw: unknown = source.doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    error(2, 'phần khai báo phải gồm các dòng "tên trường: giá trị"');
+    return { entry: null, problems, idLine };
+  }
+  for (const { key, line } of source.topKeys()) {
+    if ((FRONT_MATTER_KEYS as readonly string[]).includes(key)) continue;
+    const guess = closestKey(key);
+    error(line, `trường lạ "${key}"${guess ? ` — có phải ý bạn là "${guess}"?` : ''} (các trường hợp lệ: ${FRONT_MATTER_KEYS.join(', ')})`);
+  }
+
+  const parsed = FrontMatter.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) error(source.lineOf(issue.path as Array<string | number>), issue.message);
+  }
+  const fm = parsed.success ? parsed.data : null;
+  const fileId = file.split('/').pop()!.replace(/\.md$/, '');
+  if (fm && fm.id !== fileId) error(idLine, `"id" là "${fm.id}" nhưng tên tệp là "${fileId}.md": hai tên phải trùng nhau`);
+  const draft = fm?.draft ?? false;
+  if (fm && !draft && fm.reviewed_on === undefined) {
+    error(1, 'thiếu trường "reviewed_on" (ngày rà soát, dạng NĂM-THÁNG-NGÀY)');
+  }
+  if (fm && (fm.legal_basis === undefined || fm.legal_basis.length === 0)) {
+    (draft ? warn : error)(source.lineOf(['legal_basis']), 'thiếu "legal_basis": câu trả lời pháp lý phải nêu căn cứ');
+  }
+  if (fm && !draft && fm.alternates.length < MIN_ALTERNATES) {
+    warn(source.lineOf(['alternates']), `chỉ có ${fm.alternates.length} cách hỏi khác; nên có ít nhất ${MIN_ALTERNATES}`);
+  }
+
+  if (body.trim() === '') error(bodyFirstLine, 'câu trả lời trống: viết câu trả lời sau dòng "---"');
+  const filled = substitute(body, variables);
+  for (const u of filled.unknown) {
+    const line = bodyFirstLine + (body.slice(0, u.offset).match(/\n/g)?.length ?? 0);
+    error(line, `biến "{{${u.name}}}" không có trong _variables.yml`);
+  }
+  const answerText = renderChatText(filled.text);
+  if (answerText.length > MAX_ANSWER_LENGTH) {
+    error(bodyFirstLine, `câu trả lời dài ${answerText.length} ký tự khi hiển thị (tối đa ${MAX_ANSWER_LENGTH}): hãy rút gọn hoặc tách thành nhiều câu hỏi`);
+  }
+
+  if (!fm || problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine };
+  return {
+    entry: {
+      id: fm.id,
+      category,
+      question: fm.question,
+      alternates: fm.alternates,
+      tags: fm.tags,
+      legalBasis: fm.legal_basis ?? [],
+      links: fm.links,
+      reviewedOn: fm.reviewed_on ?? null,
+      draft,
+      sourceTicket: fm.source_ticket ?? null,
+      answerMarkdown: filled.text.trim(),
+      answerText,
+      file,
+    },
+    problems,
+    idLine,
+  };
+}

@@ -1,0 +1,69 @@
+/** A link shown under an answer. */
+export interface FaqLink {
+  readonly title: string;
+  readonly url: string;
+}
+
+/** One FAQ entry: one markdown file knowledge/<category>/<id>.md. */
+export interface FaqEntry {
+  readonly id: string;
+  readonly category: string;
+  /** Canonical question, with diacritics. */
+  readonly question: string;
+  readonly alternates: readonly string[];
+  readonly tags: readonly string[];
+  readonly legalBasis: readonly string[];
+  readonly links: readonly FaqLink[];
+  /** ISO date (YYYY-MM-DD) of the last review, or null when not given (drafts). */
+  readonly reviewedOn: string | null;
+  /** Drafts are loaded for admins but never served. */
+  readonly draft: boolean;
+  readonly sourceTicket: string | null;
+  /** The answer as written, variables filled in (markdown). */
+  readonly answerMarkdown: string;
+  /** The answer rendered as chat plain text (no footer). */
+  readonly answerText: string;
+  /** Path relative to the knowledge directory's parent, e.g. "knowledge/thue/hoan-thue.md". */
+  readonly file: string;
+}
+
+export interface Category {
+  readonly id: string;
+  readonly title: string;
+}
+
+/** A validated knowledge base: what the bot serves. Immutable; a reload builds a new one. */
+export interface KnowledgeBase {
+  /** Served entries (drafts excluded), sorted by category then id. */
+  readonly entries: readonly FaqEntry[];
+  readonly drafts: readonly FaqEntry[];
+  readonly byId: ReadonlyMap<string, FaqEntry>;
+  readonly categories: readonly Category[];
+  readonly variables: Readonly<Record<string, string>>;
+  readonly warnings: readonly KnowledgeProblem[];
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A problem in a knowledge file, reported as `file:line: message`. */
+export interface KnowledgeProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+  readonly severity: Severity;
+}
+
+export function formatProblem(p: KnowledgeProblem): string {
+  return `${p.file}:${p.line}: ${p.severity === 'warning' ? 'cảnh báo: ' : ''}${p.message}`;
+}
+
+/** Thrown when the knowledge base cannot be served; carries every problem found, not just the first. */
+export class KnowledgeBaseError extends Error {
+  constructor(readonly problems: readonly KnowledgeProblem[]) {
+    super(
+      `Cơ sở tri thức có ${problems.filter((p) => p.severity === 'error').length} lỗi:\n` +
+        problems.map(formatProblem).join('\n'),
+    );
+    this.name = 'KnowledgeBaseError';
+  }
+}

@@ -1,0 +1,166 @@
+import { fold, hasDiacritics, lowerNfc } from './fold.js';
+import {
+  ABBREVIATIONS,
+  FILLER_ACCENTED,
+  FILLER_PHRASES,
+  FILLERS_UNACCENTED,
+  PHRASE_REWRITES,
+  WEEKDAY_NUMBERS,
+} from './lexicon.js';
+
+/** One word as the matcher sees it. */
+export interface Token {
+  /** Folded form: lower-case, no diacritics, đ→d. What the index is keyed on. */
+  readonly text: string;
+  /** NFC lower-case form when the user typed diacritics; null for plain ASCII or rewritten words. */
+  readonly accented: string | null;
+}
+
+export interface Normalized {
+  /** Every word after abbreviation expansion and rewrites (fillers included): small-talk detection reads these. */
+  readonly words: readonly Token[];
+  /** The words that carry content: fillers and politeness removed. */
+  readonly content: readonly Token[];
+}
+
+// Domain tokens that punctuation stripping or folding would destroy ("C/O" would become "co" = "có").
+const PROTECT: ReadonlyArray<readonly [RegExp, string]> = [
+  [/(?<![\p{L}\p{N}])c\s*[/.]\s*o(?![\p{L}\p{N}])/gu, ' c_o '],
+  [/(?<![\p{L}\p{N}])24\s*\/\s*7(?![\p{L}\p{N}])/gu, ' 24_7 '],
+  [/(?<![\p{L}\p{N}])đ\s*\/\s*c(?![\p{L}\p{N}])/gu, ' dia chi '],
+  [/%/gu, ' phan tram '],
+  [/&/gu, ' va '],
+];
+
+const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
+const NUMBER_UNIT = /^(\d+)([a-z]+)(\d*)$/;
+const NEGATION_OR_END = new Set(['khong', 'ko', 'k', 'kh', 'khg', 'a', 'nhe', 'nha', 'chu', 'roi', 'chua', 'ha', 'vay', 'ne']);
+const ACCOUNT_CONTEXT = new Set(['vnaccs', 'vcis', 'ngan', 'dang', 'khai', 'dien', 'hai', 'ecus', 'nop']);
+// A filler phrase never eats the first half of these words ("cho hội nghị" keeps "hội").
+const PROTECTED_BIGRAMS = new Set(['hoi nghi', 'hoi dong', 'hoi vien', 'hoi chu']);
+// Accented words that may appear inside a filler phrase.
+const PHRASE_ACCENTED = new Set([
+  ...FILLER_ACCENTED, 'cho', 'muốn', 'cần', 'chút', 'xíu', 'biết', 'làm', 'ơn', 'vui', 'lòng', 'cảm', 'quan', 'hải',
+]);
+const FILLER_PHRASE_TOKENS = FILLER_PHRASES.map((p) => p.split(' '));
+const REWRITE_TOKENS = PHRASE_REWRITES.map(
+  ([from, to, flag]) => ({ from: from.split(' '), to: to.split(' '), plainFirst: flag === 'plain-first' }),
+);
+
+function rawWords(text: string): string[] {
+  let s = lowerNfc(text);
+  for (const [pattern, replacement] of PROTECT) s = s.replace(pattern, replacement);
+  const words: string[] = [];
+  for (const w of s.match(WORD) ?? []) {
+    const folded = fold(w);
+    const m = NUMBER_UNIT.exec(folded);
+    if (m && folded === w) {
+      words.push(m[1]!, m[2]!);
+      if (m[3]) words.push(m[3]);
+    } else {
+      words.push(w);
+    }
+  }
+  return words;
+}
+
+/** Abbreviations apply to words typed without tone/vowel marks; "đc" still counts as typed plain. */
+function isPlain(word: string): boolean {
+  return !hasDiacritics(word.replace(/đ/g, 'd'));
+}
+
+function expand(word: string, next: string | undefined): Token[] {
+  const folded = fold(word);
+  const accented = hasDiacritics(word) ? word : null;
+  if (!isPlain(word)) return [{ text: folded, accented }];
+  const nextFolded = next === undefined ? undefined : fold(next);
+  let replacement: string | undefined;
+  if (folded === 'dk') {
+    replacement = nextFolded === undefined || NEGATION_OR_END.has(nextFolded) ? 'duoc' : 'dang ky';
+  } else if (folded === 'tk') {
+    replacement = nextFolded !== undefined && ACCOUNT_CONTEXT.has(nextFolded) && nextFolded !== 'khai' ? 'tai khoan' : 'to khai';
+  } else {
+    replacement = ABBREVIATIONS[folded];
+  }
+  if (replacement === undefined) return [{ text: folded, accented }];
+  return replacement.split(' ').map((text) => ({ text, accented: null }));
+}
+
+function matchesAt(tokens: readonly Token[], at: number, pattern: readonly string[]): boolean {
+  if (at + pattern.length > tokens.length) return false;
+  return pattern.every((p, i) => tokens[at + i]!.text === p);
+}
+
+function applyRewrites(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const tok = tokens[i]!;
+    const next = tokens[i + 1];
+    if (tok.text === 'thu' && next !== undefined && WEEKDAY_NUMBERS[next.text] !== undefined) {
+      out.push(tok, { text: WEEKDAY_NUMBERS[next.text]!, accented: null });
+      i += 2;
+      continue;
+    }
+    const rule = REWRITE_TOKENS.find((r) => matchesAt(tokens, i, r.from) && !(r.plainFirst && tok.accented !== null));
+    if (rule) {
+      for (const text of rule.to) out.push({ text, accented: null });
+      i += rule.from.length;
+      continue;
+    }
+    out.push(tok);
+    i += 1;
+  }
+  return out;
+}
+
+function isFillerWord(tok: Token): boolean {
+  return tok.accented === null ? FILLERS_UNACCENTED.has(tok.text) : FILLER_ACCENTED.has(tok.accented);
+}
+
+function fillerPhraseAt(tokens: readonly Token[], at: number): number {
+  for (const phrase of FILLER_PHRASE_TOKENS) {
+    if (!matchesAt(tokens, at, phrase)) continue;
+    const inPhrase = tokens.slice(at, at + phrase.length);
+    if (inPhrase.some((t) => t.accented !== null && !PHRASE_ACCENTED.has(t.accented))) continue;
+    const last = inPhrase[inPhrase.length - 1]!;
+    const after = tokens[at + phrase.length];
+    if (after && PROTECTED_BIGRAMS.has(`${last.text} ${after.text}`)) continue;
+    return phrase.length;
+  }
+  return 0;
+}
+
+function removeFillers(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const phraseLength = fillerPhraseAt(tokens, i);
+    if (phraseLength > 0) {
+      i += phraseLength;
+      continue;
+    }
+    const tok = tokens[i]!;
+    if (!isFillerWord(tok)) out.push(tok);
+    i += 1;
+  }
+  return out;
+}
+
+/**
+ * Vietnamese chat text → tokens: NFC/NFD-insensitive, lower-case, diacritics folded (keeping what was typed
+ * for accent agreement), punctuation and emoji dropped, chat abbreviations and domain shorthands expanded,
+ * politeness and filler separated from content.
+ */
+export function normalize(text: string): Normalized {
+  const raw = rawWords(text);
+  const expanded: Token[] = [];
+  raw.forEach((w, i) => expanded.push(...expand(w, raw[i + 1])));
+  const words = applyRewrites(expanded);
+  return { words, content: removeFillers(words) };
+}
+
+/** The folded content words as one string: what the index stores and what debugging output shows. */
+export function contentText(text: string): string {
+  return normalize(text)
+    .content.map((t) => t.text)
+    .join(' ');
+}

@@ -1,0 +1,35 @@
+import type { ConversationState } from '../conversation/respond.js';
+import type { ChannelName } from '../conversation/types.js';
+
+/** Bumped with each change of shape; migrations.ts brings older files up to date on start. */
+export const SCHEMA_VERSION = 1;
+
+/** One line of a conversation as officers see it in a ticket. */
+export interface TranscriptItem {
+  readonly at: number;
+  readonly from: 'user' | 'bot' | 'officer';
+  readonly text: string;
+}
+
+export interface ConversationRecord {
+  readonly channel: ChannelName;
+  readonly userId: string;
+  displayName: string | null;
+  state: ConversationState;
+  /** Epoch ms of the user's last message: messaging windows are counted from it. */
+  lastUserMessageAt: number;
+  /** The most recent exchanges, oldest first, capped (see TRANSCRIPT_LIMIT). */
+  transcript: TranscriptItem[];
+}
+
+export const TRANSCRIPT_LIMIT = 40;
+
+export interface Schema {
+  version: number;
+  /** Keyed by "channel:userId". */
+  conversations: Record<string, ConversationRecord>;
+}
+
+export function emptyData(): Schema {
+  return { version: SCHEMA_VERSION, conversations: {} };
+}
