@@ -29,8 +29,16 @@ export function parseYamlSource(file: string, text: string, firstLine = 1): Yaml
     doc,
     problems,
     lineOf(path) {
-      for (let n = path.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      for (let n = path.length; n > 0; n--) {
+        // A mapping entry is reported at its key ("alternates:"), a list item at the item itself.
+        const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+        const last = path[n - 1];
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+          if (pair && isScalar(pair.key) && pair.key.range) return toLine(pair.key.range[0]);
+          continue;
+        }
+        const node = doc.getIn(path.slice(0, n), true);
         if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
           return toLine(node.range[0] as number);
         }

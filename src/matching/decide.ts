@@ -8,6 +8,12 @@ export interface DecisionThresholds {
   readonly margin: number;
   /** Below `answer` but from this confidence up: offer choices. Below it: hand over. */
   readonly suggest: number;
+  /**
+   * The best candidate must also own some of the message: at least this share of its weight must be words the
+   * runner-up does not have, unless it leads by `clearMargin`. Otherwise the message fits both and we ask.
+   */
+  readonly distinctiveness: number;
+  readonly clearMargin: number;
   /** Choices offered at most. */
   readonly maxSuggestions: number;
 }
@@ -16,6 +22,8 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = {
   answer: 0.6,
   margin: 0.05,
   suggest: 0.4,
+  distinctiveness: 0.04,
+  clearMargin: 0.15,
   maxSuggestions: 3,
 };
 
@@ -33,7 +41,8 @@ export function decide(result: SearchResult, t: DecisionThresholds = DEFAULT_THR
   const [top, second] = result.candidates;
   if (result.nothingKnown || top === undefined) return { kind: 'none', reason: 'nothing-known' };
   const margin = top.score - (second?.score ?? 0);
-  if (top.score >= t.answer && margin >= t.margin) return { kind: 'answer', entry: top };
+  const owned = result.distinctiveness >= t.distinctiveness || margin >= t.clearMargin;
+  if (top.score >= t.answer && margin >= t.margin && owned) return { kind: 'answer', entry: top };
   if (top.score >= t.suggest) {
     // Offer what is close to the best, never a long tail of weak matches.
     const floor = Math.max(t.suggest * 0.75, top.score - 0.2);

@@ -1,5 +1,6 @@
 import type { MatchIndex } from './index.js';
 import { normalize, type Token } from './normalize.js';
+import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
 
 /** How a query word was understood. */
@@ -28,6 +29,11 @@ export interface SearchResult {
   readonly words: readonly QueryWord[];
   /** True when no content word of the message is known to the knowledge base. */
   readonly nothingKnown: boolean;
+  /**
+   * Share (0..1) of the message's weight that speaks for the best candidate and not for the runner-up: 0 when
+   * every word of the message fits both equally ("hạn nộp nhập khẩu": tax deadline or declaration deadline?).
+   */
+  readonly distinctiveness: number;
 }
 
 export interface ScoringOptions {
@@ -74,8 +80,9 @@ function splitCompound(index: MatchIndex, word: string): string[] | null {
   return null;
 }
 
+/** fuse.js over the knowledge base's own words, for malformed words only (see syllable.ts). */
 function correctTypo(index: MatchIndex, word: string): string | null {
-  if (word.length < 4 || !/^[a-z]+$/.test(word)) return null;
+  if (word.length < 5 || !/^[a-z]+$/.test(word) || isVietnameseSyllable(word)) return null;
   let best: { item: string; score: number } | null = null;
   for (const length of [word.length, word.length - 1, word.length + 1]) {
     const fuse = index.vocabulary.get(length);
@@ -166,7 +173,7 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
   const { content } = normalize(text);
   const words = resolveWords(index, content);
   const nothingKnown = words.every((w) => w.as.length === 0);
-  if (nothingKnown) return { candidates: [], words, nothingKnown };
+  if (nothingKnown) return { candidates: [], words, nothingKnown, distinctiveness: 0 };
 
   const { features, total } = queryFeatures(index, words, options);
   const inQuestions = new Map<number, number>();
@@ -190,7 +197,7 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
     .slice(0, options.rescoreTop)
     .map(([e]) => e);
 
-  const scored: Candidate[] = [];
+  const scored: Array<Candidate & { entry: number }> = [];
   for (const e of shortlist) {
     const entryWeight = inQuestions.get(e) ?? 0;
     const bodyWeight = inBody.get(e) ?? 0;
@@ -215,10 +222,50 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
         matched = question.text;
       }
     }
-    if (best > 0) scored.push({ id: index.entryIds[e]!, score: round(best), matched });
+    if (best > 0) scored.push({ id: index.entryIds[e]!, score: round(best), matched, entry: e });
   }
   scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return { candidates: scored.slice(0, options.limit), words, nothingKnown };
+  const [first, second] = scored;
+  const distinctiveness =
+    first === undefined ? 0 : second === undefined ? 1 : evidenceFor(index, features, total, first.entry, second.entry, options);
+  return {
+    candidates: scored.slice(0, options.limit).map(({ id, score, matched }) => ({ id, score, matched })),
+    words,
+    nothingKnown,
+    distinctiveness: round(distinctiveness),
+  };
+}
+
+/** Sorted posting list membership. */
+function contains(list: Int32Array, value: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = list[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+function evidenceFor(
+  index: MatchIndex,
+  features: ReadonlyMap<number, QueryFeature>,
+  total: number,
+  winner: number,
+  runnerUp: number,
+  options: ScoringOptions,
+): number {
+  const credit = (f: QueryFeature, e: number) => {
+    if (f.allowed && !f.allowed(e)) return 0;
+    if (contains(index.questionPostings[f.id]!, e)) return 1;
+    return contains(index.bodyPostings[f.id]!, e) ? options.answerCredit : 0;
+  };
+  let exclusive = 0;
+  for (const f of features.values()) exclusive += f.weight * Math.max(0, credit(f, winner) - credit(f, runnerUp));
+  return total === 0 ? 0 : exclusive / total;
 }
 
 function round(x: number): number {
