@@ -178,7 +178,7 @@ function answerQuestion(text: string, ctx: RespondContext): RespondResult {
   const result = search(ctx.knowledge.index, text);
   const decision = decide(result, ctx.thresholds);
   const candidates = candidatesOf(ctx, result);
-  const score = result.candidates[0]?.score ?? 0;
+  const score = result.confidence;
   if (decision.kind === 'answer') {
     const entry = ctx.knowledge.base.byId.get(decision.entry.id)!;
     return {

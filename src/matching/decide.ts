@@ -1,16 +1,17 @@
 import type { Candidate, SearchResult } from './search.js';
 
-/** Thresholds of the decision rule; configurable through the environment (see config.ts). */
+/** Thresholds of the decision rule, on the calibrated confidence; configurable through the environment. */
 export interface DecisionThresholds {
-  /** Answer only from this confidence up… */
+  /** Answer only from this confidence up (the probability that the best entry is right)… */
   readonly answer: number;
-  /** …and only when the runner-up is at least this far behind. */
+  /** …and only when the runner-up's raw score is at least this far behind (ties are never answered). */
   readonly margin: number;
-  /** Below `answer` but from this confidence up: offer choices. Below it: hand over. */
+  /** Below `answer` but from this confidence up: offer choices. Below it: offer a hand-over. */
   readonly suggest: number;
   /**
-   * The best candidate must also own some of the message: at least this share of its weight must be words the
-   * runner-up does not have, unless it leads by `clearMargin`. Otherwise the message fits both and we ask.
+   * The best candidate must own part of the message: at least this share of its weight must be words the runner-up
+   * lacks, unless it leads by `clearMargin`. Otherwise the message fits both ("hạn nộp nhập khẩu": the tax deadline
+   * or the declaration deadline?) and the user is asked.
    */
   readonly distinctiveness: number;
   readonly clearMargin: number;
@@ -19,9 +20,9 @@ export interface DecisionThresholds {
 }
 
 export const DEFAULT_THRESHOLDS: DecisionThresholds = {
-  answer: 0.6,
-  margin: 0.05,
-  suggest: 0.4,
+  answer: 0.7,
+  margin: 0.02,
+  suggest: 0.25,
   distinctiveness: 0.04,
   clearMargin: 0.15,
   maxSuggestions: 3,
@@ -33,20 +34,19 @@ export type MatchDecision =
   | { readonly kind: 'none'; readonly reason: 'nothing-known' | 'low-confidence' };
 
 /**
- * The rule measured in ../shared/notes/vietnamese-matching.md: answer one confident entry that clearly beats the
- * next; offer the close ones as choices; otherwise say nothing from the FAQ. A wrong legal answer costs more
- * than a question back, so ties go to "suggest".
+ * Answer one entry when the matcher is confident it is right; offer the close ones as choices when it is unsure;
+ * otherwise say nothing from the FAQ. A wrong legal answer costs more than a question back, so doubt goes to
+ * "suggest" and the answer threshold is set for precision (see README "Matching").
  */
 export function decide(result: SearchResult, t: DecisionThresholds = DEFAULT_THRESHOLDS): MatchDecision {
   const [top, second] = result.candidates;
   if (result.nothingKnown || top === undefined) return { kind: 'none', reason: 'nothing-known' };
   const margin = top.score - (second?.score ?? 0);
   const owned = result.distinctiveness >= t.distinctiveness || margin >= t.clearMargin;
-  if (top.score >= t.answer && margin >= t.margin && owned) return { kind: 'answer', entry: top };
-  if (top.score >= t.suggest) {
+  if (result.confidence >= t.answer && margin >= t.margin && owned) return { kind: 'answer', entry: top };
+  if (result.confidence >= t.suggest) {
     // Offer what is close to the best, never a long tail of weak matches.
-    const floor = Math.max(t.suggest * 0.75, top.score - 0.2);
-    const choices = result.candidates.filter((c) => c.score >= floor).slice(0, t.maxSuggestions);
+    const choices = result.candidates.filter((c) => c.score >= top.score - 0.2).slice(0, t.maxSuggestions);
     return { kind: 'suggest', choices };
   }
   return { kind: 'none', reason: 'low-confidence' };

@@ -1,5 +1,8 @@
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Diacritic folding for Vietnamese: "Thuế" → "thue", "Đỏ" → "do". Input may be NFC or NFD. */
 export function fold(text: string): string {
+  if (ASCII.test(text)) return text;
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -9,11 +12,37 @@ export function fold(text: string): string {
 
 /** NFC + Vietnamese lower-case: the "accented" form we compare when the user did type diacritics. */
 export function lowerNfc(text: string): string {
-  return text.normalize('NFC').toLocaleLowerCase('vi');
+  return text.normalize('NFC').toLowerCase();
 }
 
 /** True when the text carries any Vietnamese diacritic (or đ). */
 export function hasDiacritics(text: string): boolean {
+  if (ASCII.test(text)) return false;
   const nfc = text.normalize('NFC');
   return fold(nfc) !== nfc;
+}
+
+export interface WordForms {
+  /** Lower-case, no diacritics. */
+  readonly folded: string;
+  /** The word itself when it carries diacritics, else null. */
+  readonly accented: string | null;
+  /** Typed without tone or vowel marks (đ allowed): chat abbreviations apply only to such words. */
+  readonly plain: boolean;
+}
+
+// Chat text reuses a few thousand words: analysing each once keeps normalisation cheap on the hot path.
+const cache = new Map<string, WordForms>();
+const CACHE_LIMIT = 50_000;
+
+/** Folded and accented forms of one lower-case NFC word, memoised. */
+export function wordForms(word: string): WordForms {
+  let forms = cache.get(word);
+  if (forms === undefined) {
+    const folded = fold(word);
+    forms = { folded, accented: folded === word ? null : word, plain: fold(word.replace(/đ/g, 'd')) === word.replace(/đ/g, 'd') };
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(word, forms);
+  }
+  return forms;
 }

@@ -1,4 +1,5 @@
 import Fuse from 'fuse.js';
+import { FUNCTION_WORD_WEIGHT, FUNCTION_WORDS } from './lexicon.js';
 import { normalize, type Token } from './normalize.js';
 
 /** What the matcher needs of an FAQ entry; the knowledge layer maps its entries to this. */
@@ -37,10 +38,8 @@ export interface MatchIndex {
   readonly bodyPostings: readonly Int32Array[];
   /** Weight of a word the knowledge base never uses: as rare as a word can be. */
   readonly unknownIdf: number;
-  /** Folded word → the accented spellings the knowledge base uses for it. */
-  readonly accents: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Folded word with several accented spellings (thuế/thuê) → entry → spellings in that entry. */
-  readonly entryAccents: ReadonlyMap<string, ReadonlyMap<number, ReadonlySet<string>>>;
+  /** Folded word → accented spelling → entries (sorted) that use that spelling. */
+  readonly accents: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>;
   /** Typo correction over the known words, one fuse.js index per word length. */
   readonly vocabulary: ReadonlyMap<number, Fuse<string>>;
 }
@@ -63,41 +62,46 @@ export function isBigram(feature: string): boolean {
 /** Bigrams count for less than words: they confirm word order, they don't carry a topic alone. */
 export const BIGRAM_FACTOR = 0.6;
 
+/** Appends `e` unless it is already the last element: entries are indexed in order, so this deduplicates. */
+function addEntry(list: number[], e: number): void {
+  if (list[list.length - 1] !== e) list.push(e);
+}
+
 class FeatureTable {
   readonly ids = new Map<string, number>();
-  readonly questionEntries: Set<number>[] = [];
-  readonly bodyEntries: Set<number>[] = [];
+  readonly questionEntries: number[][] = [];
+  readonly bodyEntries: number[][] = [];
 
   id(feature: string): number {
     let id = this.ids.get(feature);
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(feature, id);
-      this.questionEntries.push(new Set());
-      this.bodyEntries.push(new Set());
+      this.questionEntries.push([]);
+      this.bodyEntries.push([]);
     }
     return id;
   }
 }
 
-function addAccents(
-  tokens: readonly Token[],
-  entry: number,
-  perEntry: Map<string, Map<number, Set<string>>>,
-): void {
-  for (const t of tokens) {
-    if (t.accented === null) continue;
-    let byEntry = perEntry.get(t.text);
-    if (!byEntry) perEntry.set(t.text, (byEntry = new Map()));
-    let forms = byEntry.get(entry);
-    if (!forms) byEntry.set(entry, (forms = new Set()));
-    forms.add(t.accented);
+class AccentTable {
+  readonly forms = new Map<string, Map<string, number[]>>();
+
+  add(tokens: readonly Token[], entry: number): void {
+    for (const t of tokens) {
+      if (t.spelling === null) continue;
+      let byForm = this.forms.get(t.text);
+      if (!byForm) this.forms.set(t.text, (byForm = new Map()));
+      let list = byForm.get(t.spelling);
+      if (!list) byForm.set(t.spelling, (list = []));
+      addEntry(list, entry);
+    }
   }
 }
 
 export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
   const table = new FeatureTable();
-  const perEntryAccents = new Map<string, Map<number, Set<string>>>();
+  const accentTable = new AccentTable();
   const pending: Array<{ entry: number; text: string; features: number[] }> = [];
   const entryQuestions: Array<[number, number]> = [];
 
@@ -106,40 +110,37 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
     for (const text of entry.questions) {
       const { content } = normalize(text);
       if (content.length === 0) continue;
-      addAccents(content, e, perEntryAccents);
+      accentTable.add(content, e);
       const ids = featuresOf(content).map((f) => table.id(f));
-      ids.forEach((id) => table.questionEntries[id]!.add(e));
+      ids.forEach((id) => addEntry(table.questionEntries[id]!, e));
       pending.push({ entry: e, text, features: ids });
     }
     entryQuestions.push([start, pending.length]);
     for (const tag of entry.tags) {
       const { content } = normalize(tag);
-      addAccents(content, e, perEntryAccents);
-      for (const f of featuresOf(content)) table.questionEntries[table.id(f)]!.add(e);
+      accentTable.add(content, e);
+      for (const f of featuresOf(content)) addEntry(table.questionEntries[table.id(f)]!, e);
     }
+    // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries).
     const body = normalize(entry.body).content;
-    addAccents(body, e, perEntryAccents);
-    for (const f of featuresOf(body)) {
+    accentTable.add(body, e);
+    for (const f of new Set(body.map((t) => t.text))) {
       const id = table.id(f);
-      if (!table.questionEntries[id]!.has(e)) table.bodyEntries[id]!.add(e);
+      if (table.questionEntries[id]!.at(-1) !== e) addEntry(table.bodyEntries[id]!, e);
     }
   });
 
   const n = Math.max(entries.length, 1);
   const idf = new Float64Array(table.ids.size);
   for (const [feature, id] of table.ids) {
-    const df = table.questionEntries[id]!.size + table.bodyEntries[id]!.size;
-    idf[id] = Math.log(1 + n / Math.max(df, 1)) * (isBigram(feature) ? BIGRAM_FACTOR : 1);
+    const df = table.questionEntries[id]!.length + table.bodyEntries[id]!.length;
+    const weight = Math.log(1 + n / Math.max(df, 1)) * (isBigram(feature) ? BIGRAM_FACTOR : 1);
+    idf[id] = FUNCTION_WORDS.has(feature) ? Math.min(weight, FUNCTION_WORD_WEIGHT) : weight;
   }
   const weightOf = (ids: readonly number[]) => ids.reduce((sum, id) => sum + idf[id]!, 0);
-
-  const accents = new Map<string, Set<string>>();
-  const entryAccents = new Map<string, Map<number, Set<string>>>();
-  for (const [word, byEntry] of perEntryAccents) {
-    const all = new Set<string>();
-    for (const forms of byEntry.values()) forms.forEach((f) => all.add(f));
-    accents.set(word, all);
-    if (all.size > 1) entryAccents.set(word, byEntry);
+  const accents = new Map<string, Map<string, Int32Array>>();
+  for (const [word, byForm] of accentTable.forms) {
+    accents.set(word, new Map([...byForm].map(([form, list]) => [form, Int32Array.from(list)])));
   }
 
   const words = [...table.ids.keys()].filter((f) => !isBigram(f) && f.length >= 3);
@@ -165,11 +166,10 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
     entryQuestions,
     features: table.ids,
     idf,
-    questionPostings: table.questionEntries.map((s) => Int32Array.from(s)),
-    bodyPostings: table.bodyEntries.map((s) => Int32Array.from(s)),
+    questionPostings: table.questionEntries.map((list) => Int32Array.from(list)),
+    bodyPostings: table.bodyEntries.map((list) => Int32Array.from(list)),
     unknownIdf: Math.log(1 + n / 0.5),
     accents,
-    entryAccents,
     vocabulary,
   };
 }

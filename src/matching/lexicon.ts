@@ -20,7 +20,7 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   hq: 'hai quan', cqhq: 'co quan hai quan', hqck: 'hai quan cua khau', dn: 'doanh nghiep', dny: 'doanh nghiep',
   cty: 'cong ty', cti: 'cong ty', xnk: 'xuat nhap khau', xk: 'xuat khau', nk: 'nhap khau',
   tntx: 'tam nhap tai xuat', tnxt: 'tam nhap tai xuat', tx: 'tai xuat',
-  tq: 'trung quoc', trungquoc: 'trung quoc', vn: 'viet nam', vat: 'gtgt', mst: 'ma so thue',
+  tq: 'trung quoc', trungquoc: 'trung quoc', vn: 'viet nam', mst: 'ma so thue',
   sxxk: 'san xuat xuat khau', sx: 'san xuat', gc: 'gia cong', ktcn: 'kiem tra chuyen nganh',
   kttt: 'kiem tra thuc te', ktsth: 'kiem tra sau thong quan', stq: 'sau thong quan',
   dvc: 'dich vu cong', dvcc: 'dich vu cong', lh: 'lien he', ck: 'cua khau', hh: 'hang hoa', tthq: 'thu tuc hai quan',
@@ -94,3 +94,26 @@ export const FILLER_PHRASES: ReadonlyArray<string> = [
   'giup minh voi', 'giup voi', 'ad oi', 'admin oi', 'shop oi', 'ban oi', 'hai quan oi', 'cho em biet',
   'cho minh biet', 'cho biet', 'xin cam on', 'em cam on', 'cam on',
 ];
+
+/**
+ * Function words of Vietnamese, as spelled. They carry grammar, not topic: a message is never judged on them.
+ * Known to the knowledge base, they weigh at most FUNCTION_WORD_WEIGHT; unknown, they weigh nothing (an unknown
+ * word otherwise counts as heavily as the rarest word, which would sink every long, chatty question). Words that
+ * fold onto a domain word are left out on purpose: đỏ (luồng đỏ), quà, bảo (lãnh), máy, tái (xuất), trước
+ * (xác định trước), sau (thông quan), ngoại (tệ), mới (văn bản mới), thời (hạn)...
+ */
+export const FUNCTION_SPELLINGS: ReadonlySet<string> = new Set([
+  'của', 'có', 'và', 'rồi', 'vậy', 'còn', 'gì', 'nữa', 'để', 'không', 'thì', 'là', 'mà', 'được', 'bị', 'cho', 'với',
+  'các', 'những', 'này', 'kia', 'khi', 'nếu', 'nào', 'thế', 'như', 'ra', 'vào', 'lên', 'xuống', 'đi', 'về', 'đã',
+  'đang', 'sẽ', 'cũng', 'vẫn', 'rất', 'làm', 'hơn', 'nhất', 'sao', 'ai', 'đâu', 'ở', 'từ', 'đến', 'tới', 'trong',
+  'trên', 'dưới', 'bằng', 'theo', 'vì', 'nên', 'hay', 'hoặc', 'muốn', 'cần', 'phải', 'chưa', 'đây', 'luôn', 'lại',
+  'thêm', 'cả', 'một', 'nhiều', 'ít', 'mất', 'xin', 'giúp', 'chứ', 'nhé', 'nha', 'à', 'ạ', 'ơi', 'nghe', 'lúc',
+  'người', 'bên', 'phía', 'mình', 'em', 'anh', 'bạn', 'nó', 'tui', 'ad', 'nhỉ', 'nè', 'tôi',
+]);
+
+/** The same words folded, for messages typed without diacritics. */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  [...FUNCTION_SPELLINGS].map((w) => w.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd')),
+);
+
+export const FUNCTION_WORD_WEIGHT = 0.4;

@@ -1,4 +1,4 @@
-import { fold, hasDiacritics, lowerNfc } from './fold.js';
+import { lowerNfc, wordForms } from './fold.js';
 import {
   ABBREVIATIONS,
   FILLER_ACCENTED,
@@ -14,6 +14,12 @@ export interface Token {
   readonly text: string;
   /** NFC lower-case form when the user typed diacritics; null for plain ASCII or rewritten words. */
   readonly accented: string | null;
+  /**
+   * How the word is spelled, when the spelling tells something: the word as typed (NFC, lower-case) if it carries
+   * marks or if the whole message was typed with diacritics (then "quan" really is "quan", not "quần"). Null in a
+   * message typed without diacritics, and for expanded abbreviations.
+   */
+  readonly spelling: string | null;
 }
 
 export interface Normalized {
@@ -36,15 +42,28 @@ const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
 const NUMBER_UNIT = /^(\d+)([a-z]+)(\d*)$/;
 const NEGATION_OR_END = new Set(['khong', 'ko', 'k', 'kh', 'khg', 'a', 'nhe', 'nha', 'chu', 'roi', 'chua', 'ha', 'vay', 'ne']);
 const ACCOUNT_CONTEXT = new Set(['vnaccs', 'vcis', 'ngan', 'dang', 'khai', 'dien', 'hai', 'ecus', 'nop']);
+// "vat" is VAT, except in "động vật", "thực vật", "vật tư", "vật liệu"... typed without marks.
+const VAT_BEFORE = new Set(['dong', 'thuc', 'do', 'hien', 'vat', 'sinh', 'nhan', 'cua']);
+const VAT_AFTER = new Set(['tu', 'lieu', 'pham', 'dung', 'chat', 'nuoi', 'ly', 'the', 'kien', 'can', 'mau']);
 // A filler phrase never eats the first half of these words ("cho hội nghị" keeps "hội").
 const PROTECTED_BIGRAMS = new Set(['hoi nghi', 'hoi dong', 'hoi vien', 'hoi chu']);
 // Accented words that may appear inside a filler phrase.
 const PHRASE_ACCENTED = new Set([
   ...FILLER_ACCENTED, 'cho', 'muốn', 'cần', 'chút', 'xíu', 'biết', 'làm', 'ơn', 'vui', 'lòng', 'cảm', 'quan', 'hải',
 ]);
-const FILLER_PHRASE_TOKENS = FILLER_PHRASES.map((p) => p.split(' '));
-const REWRITE_TOKENS = PHRASE_REWRITES.map(
-  ([from, to, flag]) => ({ from: from.split(' '), to: to.split(' '), plainFirst: flag === 'plain-first' }),
+/** Groups patterns by their first word, so each position is tested only against patterns that can start there. */
+function byFirstWord<T extends { readonly from: readonly string[] }>(patterns: readonly T[]): ReadonlyMap<string, readonly T[]> {
+  const map = new Map<string, T[]>();
+  for (const p of patterns) {
+    const list = map.get(p.from[0]!) ?? [];
+    list.push(p);
+    map.set(p.from[0]!, list);
+  }
+  return map;
+}
+const FILLER_PHRASE_TOKENS = byFirstWord(FILLER_PHRASES.map((p) => ({ from: p.split(' ') })));
+const REWRITE_TOKENS = byFirstWord(
+  PHRASE_REWRITES.map(([from, to, flag]) => ({ from: from.split(' '), to: to.split(' '), plainFirst: flag === 'plain-first' })),
 );
 
 function rawWords(text: string): string[] {
@@ -52,9 +71,8 @@ function rawWords(text: string): string[] {
   for (const [pattern, replacement] of PROTECT) s = s.replace(pattern, replacement);
   const words: string[] = [];
   for (const w of s.match(WORD) ?? []) {
-    const folded = fold(w);
-    const m = NUMBER_UNIT.exec(folded);
-    if (m && folded === w) {
+    const m = NUMBER_UNIT.exec(w);
+    if (m) {
       words.push(m[1]!, m[2]!);
       if (m[3]) words.push(m[3]);
     } else {
@@ -64,26 +82,34 @@ function rawWords(text: string): string[] {
   return words;
 }
 
-/** Abbreviations apply to words typed without tone/vowel marks; "đc" still counts as typed plain. */
-function isPlain(word: string): boolean {
-  return !hasDiacritics(word.replace(/đ/g, 'd'));
+/** A message counts as typed with diacritics when this share of its words carry marks. */
+const ACCENTED_MESSAGE_SHARE = 0.4;
+
+function typedWithDiacritics(words: readonly string[]): boolean {
+  const letters = words.filter((w) => w.length > 1 && !/\d/.test(w));
+  if (letters.length === 0) return false;
+  return letters.filter((w) => wordForms(w).accented !== null).length / letters.length >= ACCENTED_MESSAGE_SHARE;
 }
 
-function expand(word: string, next: string | undefined): Token[] {
-  const folded = fold(word);
-  const accented = hasDiacritics(word) ? word : null;
-  if (!isPlain(word)) return [{ text: folded, accented }];
-  const nextFolded = next === undefined ? undefined : fold(next);
+function expand(word: string, previous: string | undefined, next: string | undefined, accentedMessage: boolean): Token[] {
+  const { folded, accented, plain } = wordForms(word);
+  const spelling = accented ?? (accentedMessage ? word : null);
+  if (!plain) return [{ text: folded, accented, spelling }];
+  const nextFolded = next === undefined ? undefined : wordForms(next).folded;
   let replacement: string | undefined;
   if (folded === 'dk') {
     replacement = nextFolded === undefined || NEGATION_OR_END.has(nextFolded) ? 'duoc' : 'dang ky';
+  } else if (folded === 'vat') {
+    const before = previous === undefined ? undefined : wordForms(previous).folded;
+    const isVat = !(before !== undefined && VAT_BEFORE.has(before)) && !(nextFolded !== undefined && VAT_AFTER.has(nextFolded));
+    replacement = isVat ? 'gtgt' : undefined;
   } else if (folded === 'tk') {
     replacement = nextFolded !== undefined && ACCOUNT_CONTEXT.has(nextFolded) && nextFolded !== 'khai' ? 'tai khoan' : 'to khai';
   } else {
     replacement = ABBREVIATIONS[folded];
   }
-  if (replacement === undefined) return [{ text: folded, accented }];
-  return replacement.split(' ').map((text) => ({ text, accented: null }));
+  if (replacement === undefined) return [{ text: folded, accented, spelling }];
+  return replacement.split(' ').map((text) => ({ text, accented: null, spelling: null }));
 }
 
 function matchesAt(tokens: readonly Token[], at: number, pattern: readonly string[]): boolean {
@@ -97,13 +123,13 @@ function applyRewrites(tokens: Token[]): Token[] {
     const tok = tokens[i]!;
     const next = tokens[i + 1];
     if (tok.text === 'thu' && next !== undefined && WEEKDAY_NUMBERS[next.text] !== undefined) {
-      out.push(tok, { text: WEEKDAY_NUMBERS[next.text]!, accented: null });
+      out.push(tok, { text: WEEKDAY_NUMBERS[next.text]!, accented: null, spelling: null });
       i += 2;
       continue;
     }
-    const rule = REWRITE_TOKENS.find((r) => matchesAt(tokens, i, r.from) && !(r.plainFirst && tok.accented !== null));
+    const rule = REWRITE_TOKENS.get(tok.text)?.find((r) => matchesAt(tokens, i, r.from) && !(r.plainFirst && tok.accented !== null));
     if (rule) {
-      for (const text of rule.to) out.push({ text, accented: null });
+      for (const text of rule.to) out.push({ text, accented: null, spelling: null });
       i += rule.from.length;
       continue;
     }
@@ -118,7 +144,7 @@ function isFillerWord(tok: Token): boolean {
 }
 
 function fillerPhraseAt(tokens: readonly Token[], at: number): number {
-  for (const phrase of FILLER_PHRASE_TOKENS) {
+  for (const { from: phrase } of FILLER_PHRASE_TOKENS.get(tokens[at]!.text) ?? []) {
     if (!matchesAt(tokens, at, phrase)) continue;
     const inPhrase = tokens.slice(at, at + phrase.length);
     if (inPhrase.some((t) => t.accented !== null && !PHRASE_ACCENTED.has(t.accented))) continue;
@@ -152,8 +178,9 @@ function removeFillers(tokens: readonly Token[]): Token[] {
  */
 export function normalize(text: string): Normalized {
   const raw = rawWords(text);
+  const accentedMessage = typedWithDiacritics(raw);
   const expanded: Token[] = [];
-  raw.forEach((w, i) => expanded.push(...expand(w, raw[i + 1])));
+  raw.forEach((w, i) => expanded.push(...expand(w, raw[i - 1], raw[i + 1], accentedMessage)));
   const words = applyRewrites(expanded);
   return { words, content: removeFillers(words) };
 }

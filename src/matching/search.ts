@@ -1,10 +1,22 @@
 import type { MatchIndex } from './index.js';
+import { calibratedConfidence, featureVector, type CalibrationModel, type SearchSignals } from './calibration.js';
+import { CALIBRATION_MODEL } from './calibration-model.js';
+import { FUNCTION_SPELLINGS, FUNCTION_WORDS } from './lexicon.js';
 import { normalize, type Token } from './normalize.js';
 import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
 
 /** How a query word was understood. */
-export type WordKind = 'known' | 'split' | 'telex' | 'corrected' | 'unknown' | 'accent-mismatch';
+export type WordKind =
+  | 'known'
+  | 'loose-accent'
+  | 'split'
+  | 'telex'
+  | 'corrected'
+  | 'unknown'
+  | 'accent-mismatch'
+  /** An unknown word in the place of a goods, place or company name ("mặt hàng quế", "từ Quảng Châu"). */
+  | 'name';
 
 export interface QueryWord {
   /** What the normaliser produced (folded). */
@@ -12,7 +24,8 @@ export interface QueryWord {
   /** The known word(s) it was matched as; empty when unknown. */
   readonly as: readonly string[];
   readonly kind: WordKind;
-  readonly accented: string | null;
+  /** The spelling typed, when it tells something (see Token.spelling). */
+  readonly spelling: string | null;
 }
 
 export interface Candidate {
@@ -21,6 +34,9 @@ export interface Candidate {
   readonly score: number;
   /** The question string of the entry that matched best. */
   readonly matched: string;
+  /** Share of the message's weight the entry explains, and of the matched question's weight the message says. */
+  readonly queryCoverage: number;
+  readonly questionCoverage: number;
 }
 
 export interface SearchResult {
@@ -34,6 +50,13 @@ export interface SearchResult {
    * every word of the message fits both equally ("hạn nộp nhập khẩu": tax deadline or declaration deadline?).
    */
   readonly distinctiveness: number;
+  /** Share of the message's weight carried by words the knowledge base does not know. */
+  readonly unknownShare: number;
+  /**
+   * Calibrated probability (0..1) that the best candidate answers the message (see calibration.ts); 0 when there
+   * is no candidate. Candidates' own `score` only ranks them.
+   */
+  readonly confidence: number;
 }
 
 export interface ScoringOptions {
@@ -45,23 +68,37 @@ export interface ScoringOptions {
   readonly answerCredit: number;
   /** Weight kept by a word recognised through typo correction. */
   readonly correctedCredit: number;
+  /** Weight of a word the knowledge base never uses, as a share of the rarest known word's weight. */
+  readonly unknownWeight: number;
+  /** The same for an unknown word that names goods or a place: the question is about a procedure, not about it. */
+  readonly nameWeight: number;
   /** Entries rescored in full after the cheap first pass. */
   readonly rescoreTop: number;
   readonly limit: number;
+  readonly calibration: CalibrationModel;
 }
 
 export const DEFAULT_SCORING: ScoringOptions = {
   queryCoverageShare: 0.6,
-  sameEntryCredit: 0.75,
-  answerCredit: 0.35,
+  sameEntryCredit: 1,
+  answerCredit: 0.5,
   correctedCredit: 0.85,
+  unknownWeight: 1,
+  nameWeight: 0.25,
   rescoreTop: 24,
   limit: 5,
+  calibration: CALIBRATION_MODEL,
 };
 
 interface QueryFeature {
   readonly id: number;
   readonly weight: number;
+  /**
+   * A word pair. Pairs only ever add evidence: a pair the entry lacks does not count against it (its words are
+   * already weighed one by one), so the weight of the message an entry must explain is its words plus the pairs
+   * that entry shares.
+   */
+  readonly pair: boolean;
   /** For words whose spelling with accents tells entries apart (thuế/thuê): the entries allowed to match it. */
   readonly allowed: ((entry: number) => boolean) | null;
 }
@@ -95,31 +132,54 @@ function correctTypo(index: MatchIndex, word: string): string | null {
 }
 
 /** Each content word → the known word(s) it stands for. */
+/**
+ * Words after which an unknown word is a name: goods (hàng, lô, nhập/xuất khẩu, mua), places (từ, ở, tại, sang,
+ * về, cảng, tỉnh) or a company (công ty). Customs questions are about a procedure applied to some goods somewhere;
+ * the knowledge base cannot know every product or town, and must not treat them as a change of topic.
+ */
+const NAME_HEADS = new Set(['hang', 'lo', 'khau', 'nhap', 'xuat', 'mua', 'tu', 'o', 'tai', 'sang', 've', 'cang', 'tinh', 'ty']);
+
+function markNames(words: QueryWord[]): QueryWord[] {
+  return words.map((w, i) => {
+    if (w.kind !== 'unknown' && w.kind !== 'accent-mismatch') return w;
+    for (let j = i - 1; j >= 0; j--) {
+      const before = words[j]!;
+      if (before.kind === 'unknown' || before.kind === 'accent-mismatch') continue; // inside a multi-word name
+      return NAME_HEADS.has(before.typed) ? { ...w, kind: 'name' as const } : w;
+    }
+    return w;
+  });
+}
+
 export function resolveWords(index: MatchIndex, tokens: readonly Token[]): QueryWord[] {
-  return tokens.map((t): QueryWord => {
+  return markNames(tokens.map((t): QueryWord => {
     const word = t.text;
     if (isKnown(index, word)) {
       const forms = index.accents.get(word);
-      if (t.accented !== null && forms && forms.size > 0 && !forms.has(t.accented)) {
-        return { typed: word, as: [], kind: 'accent-mismatch', accented: t.accented };
+      if (t.spelling !== null && forms && !forms.has(t.spelling)) {
+        // Marks the user typed are deliberate ("hôn" is not "hơn"); a plain word in an accented message may just be
+        // a missed mark, so it still counts, for less.
+        if (t.accented !== null) return { typed: word, as: [], kind: 'accent-mismatch', spelling: t.spelling };
+        return { typed: word, as: [word], kind: 'loose-accent', spelling: null };
       }
-      return { typed: word, as: [word], kind: 'known', accented: t.accented };
+      return { typed: word, as: [word], kind: 'known', spelling: t.spelling };
     }
     const split = splitCompound(index, word);
-    if (split) return { typed: word, as: split, kind: 'split', accented: null };
+    if (split) return { typed: word, as: split, kind: 'split', spelling: null };
     const telex = telexCandidates(word).find((c) => isKnown(index, c));
-    if (telex) return { typed: word, as: [telex], kind: 'telex', accented: null };
+    if (telex) return { typed: word, as: [telex], kind: 'telex', spelling: null };
     const corrected = correctTypo(index, word);
-    if (corrected) return { typed: word, as: [corrected], kind: 'corrected', accented: null };
-    return { typed: word, as: [], kind: 'unknown', accented: t.accented };
-  });
+    if (corrected) return { typed: word, as: [corrected], kind: 'corrected', spelling: null };
+    return { typed: word, as: [], kind: 'unknown', spelling: t.spelling };
+  }));
 }
 
 function queryFeatures(index: MatchIndex, words: readonly QueryWord[], options: ScoringOptions) {
   const features = new Map<number, QueryFeature>();
   let total = 0;
+  let unknown = 0;
   // Runs of known words give bigrams; an unknown word breaks the run.
-  const run: Array<{ text: string; credit: number; accented: string | null }> = [];
+  const run: Array<{ text: string; credit: number }> = [];
   const flushRun = () => {
     run.forEach((w, i) => {
       const next = run[i + 1];
@@ -127,41 +187,61 @@ function queryFeatures(index: MatchIndex, words: readonly QueryWord[], options: 
       const id = index.features.get(`${w.text} ${next.text}`);
       if (id === undefined || features.has(id)) return;
       const weight = index.idf[id]! * Math.min(w.credit, next.credit);
-      features.set(id, { id, weight, allowed: null });
-      total += weight;
+      features.set(id, { id, weight, allowed: null, pair: true });
     });
     run.length = 0;
   };
   for (const w of words) {
     if (w.as.length === 0) {
       flushRun();
-      total += w.kind === 'accent-mismatch' ? index.unknownIdf * 0.8 : index.unknownIdf;
+      const functionWord = w.spelling === null ? FUNCTION_WORDS.has(w.typed) : FUNCTION_SPELLINGS.has(w.spelling);
+      if (!functionWord) {
+        const share = w.kind === 'name' ? options.nameWeight : w.kind === 'accent-mismatch' ? 0.8 * options.unknownWeight : options.unknownWeight;
+        const weight = index.unknownIdf * share;
+        total += weight;
+        unknown += weight;
+      }
       continue;
     }
-    const credit = w.kind === 'corrected' ? options.correctedCredit : 1;
+    const credit = w.kind === 'corrected' || w.kind === 'loose-accent' ? options.correctedCredit : 1;
     for (const text of w.as) {
       const id = index.features.get(text)!;
       if (!features.has(id)) {
         const weight = index.idf[id]! * credit;
-        features.set(id, { id, weight, allowed: accentFilter(index, text, w.accented) });
+        features.set(id, { id, weight, allowed: accentFilter(index, text, w.spelling), pair: false });
         total += weight;
       }
-      run.push({ text, credit, accented: w.accented });
+      run.push({ text, credit });
     }
   }
   flushRun();
-  return { features, total };
+  return { features, total, unknown };
 }
 
-function accentFilter(index: MatchIndex, word: string, accented: string | null): QueryFeature['allowed'] {
-  if (accented === null) return null;
-  const byEntry = index.entryAccents.get(word);
-  if (!byEntry) return null;
-  // An entry that writes this word only without accents, or with the user's accents, may match it.
-  return (entry) => {
-    const forms = byEntry.get(entry);
-    return forms === undefined || forms.has(accented);
-  };
+// Per index and spelling: which entries may match an accented word (built on first use, then reused).
+const accentMasks = new WeakMap<MatchIndex, Map<string, Uint8Array>>();
+
+/**
+ * When the user typed the accents of a word the knowledge base spells several ways (thuế/thuê), only entries that
+ * use the user's spelling, or write the word only without accents, may match it.
+ */
+function accentFilter(index: MatchIndex, word: string, spelling: string | null): QueryFeature['allowed'] {
+  if (spelling === null) return null;
+  const byForm = index.accents.get(word);
+  if (!byForm || byForm.size < 2) return null;
+  let masks = accentMasks.get(index);
+  if (!masks) accentMasks.set(index, (masks = new Map()));
+  const key = `${word}|${spelling}`;
+  let mask = masks.get(key);
+  if (!mask) {
+    const allowed = new Uint8Array(index.entryIds.length).fill(1);
+    for (const [form, list] of byForm) if (form !== spelling) for (const e of list) allowed[e] = 0;
+    for (const e of byForm.get(spelling) ?? []) allowed[e] = 1;
+    masks.set(key, allowed);
+    mask = allowed;
+  }
+  const allowed = mask;
+  return (entry) => allowed[entry] === 1;
 }
 
 /**
@@ -173,66 +253,187 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
   const { content } = normalize(text);
   const words = resolveWords(index, content);
   const nothingKnown = words.every((w) => w.as.length === 0);
-  if (nothingKnown) return { candidates: [], words, nothingKnown, distinctiveness: 0 };
+  if (nothingKnown) return { candidates: [], words, nothingKnown, distinctiveness: 0, unknownShare: 1, confidence: 0 };
 
-  const { features, total } = queryFeatures(index, words, options);
-  const inQuestions = new Map<number, number>();
-  const inBody = new Map<number, number>();
+  const { features, total, unknown } = queryFeatures(index, words, options);
+  const scratch = scratchFor(index);
+  try {
+    const shortlist = firstPass(index, features, options, scratch);
+    const scored = rescore(index, features, total, shortlist, options, scratch);
+    const [first, second] = scored;
+    const distinctiveness =
+      first === undefined
+        ? 0
+        : second === undefined
+          ? 1
+          : evidenceFor(index, features, total + scratch.pairs[first.entry]!, first.entry, second.entry, options);
+    const result = {
+      candidates: scored.slice(0, options.limit).map(({ entry: _entry, ...candidate }) => candidate),
+      words,
+      nothingKnown,
+      distinctiveness: round(distinctiveness),
+      unknownShare: round(total === 0 ? 1 : unknown / total),
+    };
+    const signals = signalsOf(result);
+    return { ...result, confidence: signals ? round(calibratedConfidence(options.calibration, featureVector(signals))) : 0 };
+  } finally {
+    scratch.reset(features);
+  }
+}
+
+/**
+ * Per-index work buffers, reused across queries so a search allocates almost nothing. Safe because search is
+ * synchronous: a buffer is always cleared before the next search can start.
+ */
+interface Scratch {
+  /** Per entry: weight of query features found in its questions/tags, and only in its answer. */
+  readonly inQuestions: Float64Array;
+  readonly inBody: Float64Array;
+  /** Per entry: weight of the query's word pairs found in its questions/tags (part of inQuestions). */
+  readonly pairs: Float64Array;
+  readonly touched: number[];
+  /** Per feature id: its weight in the current query (0 when absent). */
+  readonly queryWeight: Float64Array;
+  reset(features: ReadonlyMap<number, QueryFeature>): void;
+}
+
+const scratches = new WeakMap<MatchIndex, Scratch>();
+
+function scratchFor(index: MatchIndex): Scratch {
+  let scratch = scratches.get(index);
+  if (!scratch) {
+    const inQuestions = new Float64Array(index.entryIds.length);
+    const inBody = new Float64Array(index.entryIds.length);
+    const pairs = new Float64Array(index.entryIds.length);
+    const queryWeight = new Float64Array(index.features.size);
+    const touched: number[] = [];
+    scratch = {
+      inQuestions,
+      inBody,
+      pairs,
+      touched,
+      queryWeight,
+      reset(features) {
+        for (const e of touched) {
+          inQuestions[e] = 0;
+          inBody[e] = 0;
+          pairs[e] = 0;
+        }
+        touched.length = 0;
+        for (const id of features.keys()) queryWeight[id] = 0;
+      },
+    };
+    scratches.set(index, scratch);
+  }
+  return scratch;
+}
+
+/** Accumulates posting lists and keeps the `rescoreTop` entries with the most weighted words in common. */
+function firstPass(
+  index: MatchIndex,
+  features: ReadonlyMap<number, QueryFeature>,
+  options: ScoringOptions,
+  scratch: Scratch,
+): number[] {
+  const { inQuestions, inBody, pairs, touched, queryWeight } = scratch;
   for (const f of features.values()) {
+    if (!f.allowed) queryWeight[f.id] = f.weight;
     for (const e of index.questionPostings[f.id]!) {
       if (f.allowed && !f.allowed(e)) continue;
-      inQuestions.set(e, (inQuestions.get(e) ?? 0) + f.weight);
+      if (inQuestions[e] === 0 && inBody[e] === 0) touched.push(e);
+      inQuestions[e] = inQuestions[e]! + f.weight;
+      if (f.pair) pairs[e] = pairs[e]! + f.weight;
     }
     for (const e of index.bodyPostings[f.id]!) {
       if (f.allowed && !f.allowed(e)) continue;
-      inBody.set(e, (inBody.get(e) ?? 0) + f.weight);
+      if (inQuestions[e] === 0 && inBody[e] === 0) touched.push(e);
+      inBody[e] = inBody[e]! + f.weight;
     }
   }
+  // Bounded insertion: the shortlist is small, the touched list can be every entry.
+  const top: number[] = [];
+  const scores: number[] = [];
+  for (const e of touched) {
+    const score = inQuestions[e]! + inBody[e]! * options.answerCredit;
+    if (top.length === options.rescoreTop && score <= scores[top.length - 1]!) continue;
+    let i = Math.min(top.length, options.rescoreTop - 1);
+    if (top.length < options.rescoreTop) {
+      top.push(e);
+      scores.push(score);
+    }
+    while (i > 0 && scores[i - 1]! < score) {
+      top[i] = top[i - 1]!;
+      scores[i] = scores[i - 1]!;
+      i--;
+    }
+    top[i] = e;
+    scores[i] = score;
+  }
+  return top;
+}
 
-  const firstPass = new Map<number, number>();
-  for (const [e, w] of inQuestions) firstPass.set(e, w);
-  for (const [e, w] of inBody) firstPass.set(e, (firstPass.get(e) ?? 0) + w * options.answerCredit);
-  const shortlist = [...firstPass.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, options.rescoreTop)
-    .map(([e]) => e);
-
+/** Scores each shortlisted entry by its best question (two-way coverage). */
+function rescore(
+  index: MatchIndex,
+  features: ReadonlyMap<number, QueryFeature>,
+  total: number,
+  shortlist: readonly number[],
+  options: ScoringOptions,
+  scratch: Scratch,
+): Array<Candidate & { entry: number }> {
+  const { inQuestions, inBody, pairs, queryWeight } = scratch;
+  const restricted = [...features.values()].filter((f) => f.allowed !== null);
   const scored: Array<Candidate & { entry: number }> = [];
   for (const e of shortlist) {
-    const entryWeight = inQuestions.get(e) ?? 0;
-    const bodyWeight = inBody.get(e) ?? 0;
+    const entryWeight = inQuestions[e]!;
+    const bodyWeight = inBody[e]!;
+    const allowedHere = restricted.filter((f) => f.allowed!(e));
     const [from, to] = index.entryQuestions[e]!;
     let best = -1;
     let matched = '';
+    let bestQueryCoverage = 0;
+    let bestQuestionCoverage = 0;
     for (let q = from; q < to; q++) {
       const question = index.questions[q]!;
       let shared = 0;
-      for (const id of question.features) {
-        const f = features.get(id);
-        if (f && (!f.allowed || f.allowed(e))) shared += f.weight;
-      }
+      for (const id of question.features) shared += queryWeight[id]!;
+      for (const f of allowedHere) if (question.features.includes(f.id)) shared += f.weight;
       if (shared === 0) continue;
       const explained = shared + options.sameEntryCredit * (entryWeight - shared) + options.answerCredit * bodyWeight;
-      const queryCoverage = Math.min(1, explained / total);
+      const queryCoverage = Math.min(1, explained / (total + pairs[e]!));
       const questionCoverage = Math.min(1, shared / question.weight);
-      const score =
-        options.queryCoverageShare * queryCoverage + (1 - options.queryCoverageShare) * questionCoverage;
+      const score = options.queryCoverageShare * queryCoverage + (1 - options.queryCoverageShare) * questionCoverage;
       if (score > best) {
         best = score;
         matched = question.text;
+        bestQueryCoverage = queryCoverage;
+        bestQuestionCoverage = questionCoverage;
       }
     }
-    if (best > 0) scored.push({ id: index.entryIds[e]!, score: round(best), matched, entry: e });
+    if (best > 0) {
+      scored.push({
+        id: index.entryIds[e]!,
+        score: round(best),
+        matched,
+        queryCoverage: round(bestQueryCoverage),
+        questionCoverage: round(bestQuestionCoverage),
+        entry: e,
+      });
+    }
   }
-  scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  const [first, second] = scored;
-  const distinctiveness =
-    first === undefined ? 0 : second === undefined ? 1 : evidenceFor(index, features, total, first.entry, second.entry, options);
+  return scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
+
+/** What the calibration model reads from a search; null when nothing matched. */
+export function signalsOf(result: Omit<SearchResult, 'confidence'>): SearchSignals | null {
+  const [top, second] = result.candidates;
+  if (!top) return null;
   return {
-    candidates: scored.slice(0, options.limit).map(({ id, score, matched }) => ({ id, score, matched })),
-    words,
-    nothingKnown,
-    distinctiveness: round(distinctiveness),
+    top,
+    runnerUp: second ?? null,
+    distinctiveness: result.distinctiveness,
+    unknownShare: result.unknownShare,
+    contentWords: result.words.length,
   };
 }
 

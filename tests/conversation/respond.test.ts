@@ -16,7 +16,7 @@ beforeAll(async () => {
     'thu-tuc/thoi-han-khai.md': entry({
       id: 'thoi-han-khai',
       question: 'Thời hạn nộp tờ khai hải quan hàng nhập khẩu là bao lâu?',
-      alternates: ['hạn khai tờ khai nhập khẩu', 'han nop to khai nhap khau', 'bao lâu phải mở tờ khai', 'khai hải quan trong mấy ngày', 'thời hạn đăng ký tờ khai'],
+      alternates: ['hạn khai tờ khai nhập khẩu', 'han nop to khai nhap khau', 'bao lâu phải mở tờ khai', 'khai hải quan trong mấy ngày', 'thời hạn đăng ký tờ khai', 'thủ tục khai hải quan'],
       body: 'Trong 30 ngày kể từ ngày hàng đến cửa khẩu.',
     }),
     'thue/thoi-han-nop-thue.md': entry({
@@ -28,13 +28,13 @@ beforeAll(async () => {
     'thue/thue-gtgt.md': entry({
       id: 'thue-gtgt',
       question: 'Thuế GTGT hàng nhập khẩu bao nhiêu phần trăm?',
-      alternates: ['thuế VAT hàng nhập khẩu', 'thue gia tri gia tang hang nhap', 'vat nhap khau tinh the nao', 'thuế suất GTGT khâu nhập khẩu', 'thuế giá trị gia tăng'],
+      alternates: ['thuế VAT hàng nhập khẩu', 'thue gia tri gia tang hang nhap', 'vat nhap khau tinh the nao', 'thuế suất GTGT khâu nhập khẩu', 'thuế giá trị gia tăng', 'thủ tục nộp thuế GTGT'],
       body: 'Thuế suất 0%, 5% hoặc 10%.',
     }),
     'lien-he/thue-kho.md': entry({
       id: 'thue-kho',
       question: 'Thuê kho bãi ở cửa khẩu ở đâu?',
-      alternates: ['thuê kho chứa hàng', 'thuê bãi tập kết hàng', 'cho thuê kho ở cửa khẩu', 'giá thuê kho', 'thuê kho lạnh'],
+      alternates: ['thuê kho chứa hàng', 'thuê bãi tập kết hàng', 'cho thuê kho ở cửa khẩu', 'giá thuê kho', 'thuê kho lạnh', 'thủ tục thuê kho'],
       body: 'Liên hệ doanh nghiệp kinh doanh kho bãi trong khu kinh tế.',
     }),
     'lien-he/gio-lam-viec.md': entry({

@@ -40,6 +40,12 @@ describe('normalize', () => {
     expect(words('đc j')).toBe('duoc gi');
     expect(words('thuế VAT')).toBe('thue gtgt');
     expect(words('thuế giá trị gia tăng')).toBe('thue gtgt');
+    expect(words('vat hang nhap')).toBe('gtgt hang nhap');
+  });
+
+  it('does not read "vật" typed without marks as VAT', () => {
+    expect(words('kiem dich dong vat')).toBe('kiem dich dong vat');
+    expect(words('vat tu nhap khau')).toBe('vat tu nhap khau');
   });
 
   it('reads "thứ 7" and "t7" the same', () => {
@@ -74,9 +80,16 @@ describe('normalize', () => {
 
   it('remembers the accented spelling the user typed', () => {
     const [thue] = normalize('thuế').content;
-    expect(thue).toEqual({ text: 'thue', accented: 'thuế' });
+    expect(thue).toEqual({ text: 'thue', accented: 'thuế', spelling: 'thuế' });
     const [plain] = normalize('thue').content;
-    expect(plain).toEqual({ text: 'thue', accented: null });
+    expect(plain).toEqual({ text: 'thue', accented: null, spelling: null });
+  });
+
+  it('treats a plain word as spelled plain only in a message typed with diacritics', () => {
+    const accented = normalize('hải quan cửa khẩu').content.find((t) => t.text === 'quan');
+    expect(accented?.spelling).toBe('quan');
+    const plain = normalize('hai quan cua khau').content.find((t) => t.text === 'quan');
+    expect(plain?.spelling).toBeNull();
   });
 
   it('splits numbers glued to units', () => {

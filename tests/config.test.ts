@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('starts on embedded defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.dataDir).toMatch(/data$/);
+    expect(c.knowledgeDir).toMatch(/knowledge$/);
+    expect(c.logLevel).toBe('info');
+    expect(c.webChat).toBe(true);
+  });
+
+  it('turns the web chat off in production unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).webChat).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ENABLE_WEB_CHAT: 'true' }).webChat).toBe(true);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '  ' }).port).toBe(3000);
+  });
+
+  it('names every invalid variable at once', () => {
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', MATCH_ANSWER_THRESHOLD: '2', ENABLE_WEB_CHAT: 'maybe' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      for (const name of ['PORT="abc"', 'LOG_LEVEL="loud"', 'MATCH_ANSWER_THRESHOLD="2"', 'ENABLE_WEB_CHAT="maybe"']) {
+        expect(message).toContain(name);
+      }
+    }
+  });
+
+  it('refuses a suggest threshold above the answer threshold', () => {
+    expect(() => loadConfig({ MATCH_ANSWER_THRESHOLD: '0.3', MATCH_SUGGEST_THRESHOLD: '0.5' })).toThrow(/MATCH_SUGGEST_THRESHOLD/);
+  });
+
+  it('reads the answer footer parts', () => {
+    expect(loadConfig({ ANSWER_FOOTER: 'legal' }).footer).toMatchObject({ legalBasis: true, reviewedOn: false, links: false });
+    expect(loadConfig({ ANSWER_FOOTER: 'none' }).footer).toMatchObject({ legalBasis: false, reviewedOn: false });
+    expect(() => loadConfig({ ANSWER_FOOTER: 'legal,footnotes' })).toThrow(/ANSWER_FOOTER/);
+  });
+});
