@@ -14,6 +14,21 @@ export interface Config {
   readonly webChat: boolean;
   readonly thresholds: DecisionThresholds;
   readonly footer: AnswerFooter;
+  /** How long the bot stays silent after a person answered a user from a platform's own inbox. */
+  readonly takeoverMs: number;
+  /** Null when the channel is not configured; `missing` then names the absent variables. */
+  readonly messenger: MessengerConfig | null;
+  readonly channelsMissing: Readonly<Record<'messenger', readonly string[]>>;
+}
+
+export interface MessengerConfig {
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly pageAccessToken: string;
+  /** Our app id: echoes carrying it are our own sends. Optional (metadata also marks our sends). */
+  readonly appId: string | null;
+  readonly graphApiUrl: string;
+  readonly graphApiVersion: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -55,7 +70,17 @@ const Env = z.object({
       error: `chỉ gồm các phần ${FOOTER_PARTS.join(', ')} (cách nhau bởi dấu phẩy) hoặc none`,
     }),
   ANSWER_DISCLAIMER: z.string().default(''),
+  HUMAN_TAKEOVER_HOURS: z.coerce.number().min(0, 'phải ≥ 0').max(24 * 30, 'tối đa 720 giờ').default(12),
+  FB_APP_SECRET: z.string().optional(),
+  FB_VERIFY_TOKEN: z.string().optional(),
+  FB_PAGE_ACCESS_TOKEN: z.string().optional(),
+  FB_APP_ID: z.string().regex(/^\d+$/, 'chỉ gồm chữ số').optional(),
+  FB_GRAPH_API_URL: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).default('https://graph.facebook.com'),
+  FB_GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'dạng v25.0').default('v25.0'),
 });
+
+/** The variables a channel needs before it is enabled. */
+const MESSENGER_REQUIRED = ['FB_APP_SECRET', 'FB_VERIFY_TOKEN', 'FB_PAGE_ACCESS_TOKEN'] as const;
 
 /** Reads `.env` (if present) into process.env without overriding what the shell already set. */
 export function loadDotEnv(file = '.env'): void {
@@ -83,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (thresholds.suggest > thresholds.answer) {
     throw new ConfigError([`MATCH_SUGGEST_THRESHOLD=${thresholds.suggest}: phải nhỏ hơn hoặc bằng MATCH_ANSWER_THRESHOLD (${thresholds.answer})`]);
   }
+  const messengerMissing = MESSENGER_REQUIRED.filter((name) => !e[name]);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -98,5 +124,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       links: e.ANSWER_FOOTER.includes('links'),
       disclaimer: e.ANSWER_DISCLAIMER,
     },
+    takeoverMs: e.HUMAN_TAKEOVER_HOURS * 60 * 60 * 1000,
+    messenger:
+      messengerMissing.length === 0
+        ? {
+            appSecret: e.FB_APP_SECRET!,
+            verifyToken: e.FB_VERIFY_TOKEN!,
+            pageAccessToken: e.FB_PAGE_ACCESS_TOKEN!,
+            appId: e.FB_APP_ID ?? null,
+            graphApiUrl: e.FB_GRAPH_API_URL,
+            graphApiVersion: e.FB_GRAPH_API_VERSION,
+          }
+        : null,
+    channelsMissing: { messenger: messengerMissing },
   };
 }

@@ -14,6 +14,8 @@ export const CALIBRATION_FEATURES = [
   'distinctiveness',
   'unknownShare',
   'length',
+  'keyCoverage',
+  'keyCoverageMargin',
 ] as const;
 
 export interface CalibrationModel {
@@ -31,6 +33,7 @@ export interface CandidateSignals {
   readonly score: number;
   readonly queryCoverage: number;
   readonly questionCoverage: number;
+  readonly keyCoverage: number;
 }
 
 /** The signals of one search, as the model sees them. */
@@ -53,6 +56,8 @@ export function featureVector(s: SearchSignals): number[] {
     s.distinctiveness,
     s.unknownShare,
     Math.log(1 + s.contentWords),
+    s.top.keyCoverage,
+    s.top.keyCoverage - (s.runnerUp?.keyCoverage ?? 0),
   ];
 }
 

@@ -15,16 +15,25 @@ export interface DecisionThresholds {
    */
   readonly distinctiveness: number;
   readonly clearMargin: number;
+  /**
+   * And it must be about what the entry is about: contain at least this share of the entry's key words, or say
+   * most of one of its questions (`closeQuestion`). "lịch nghỉ Tết của công ty" shares words with the Chinese side's
+   * holiday schedule but never mentions the Chinese side.
+   */
+  readonly keyCoverage: number;
+  readonly closeQuestion: number;
   /** Choices offered at most. */
   readonly maxSuggestions: number;
 }
 
 export const DEFAULT_THRESHOLDS: DecisionThresholds = {
-  answer: 0.7,
+  answer: 0.65,
   margin: 0.02,
   suggest: 0.25,
   distinctiveness: 0.04,
   clearMargin: 0.15,
+  keyCoverage: 0.25,
+  closeQuestion: 0.6,
   maxSuggestions: 3,
 };
 
@@ -43,7 +52,8 @@ export function decide(result: SearchResult, t: DecisionThresholds = DEFAULT_THR
   if (result.nothingKnown || top === undefined) return { kind: 'none', reason: 'nothing-known' };
   const margin = top.score - (second?.score ?? 0);
   const owned = result.distinctiveness >= t.distinctiveness || margin >= t.clearMargin;
-  if (result.confidence >= t.answer && margin >= t.margin && owned) return { kind: 'answer', entry: top };
+  const onTopic = top.keyCoverage >= t.keyCoverage || top.questionCoverage >= t.closeQuestion;
+  if (result.confidence >= t.answer && margin >= t.margin && owned && onTopic) return { kind: 'answer', entry: top };
   if (result.confidence >= t.suggest) {
     // Offer what is close to the best, never a long tail of weak matches.
     const choices = result.candidates.filter((c) => c.score >= top.score - 0.2).slice(0, t.maxSuggestions);

@@ -29,11 +29,18 @@ export interface MatchIndex {
   readonly questions: readonly IndexedQuestion[];
   /** Question ranges per entry: questions[entryQuestions[e][0] .. entryQuestions[e][1]). */
   readonly entryQuestions: ReadonlyArray<readonly [number, number]>;
+  /**
+   * Per entry: its key words (feature ids) — the words most of its questions share, what the entry is about
+   * ("trung quoc" for the Chinese side's schedule). A message that has none of them is probably about something
+   * else that shares the entry's other words.
+   */
+  readonly keyWords: readonly Int32Array[];
   /** Feature ("word" or "word word") → id. */
   readonly features: ReadonlyMap<string, number>;
   readonly idf: Float64Array;
   /** Feature id → entries whose questions or tags contain it. */
   readonly questionPostings: readonly Int32Array[];
+
   /** Feature id → entries that contain it only in the answer body. */
   readonly bodyPostings: readonly Int32Array[];
   /** Weight of a word the knowledge base never uses: as rare as a word can be. */
@@ -50,7 +57,8 @@ export function featuresOf(tokens: readonly Token[]): string[] {
   tokens.forEach((t, i) => {
     out.add(t.text);
     const next = tokens[i + 1];
-    if (next) out.add(`${t.text} ${next.text}`);
+    // A pair with a function word ("việc không", "quan có") is an accident of phrasing, not a phrase.
+    if (next && !FUNCTION_WORDS.has(t.text) && !FUNCTION_WORDS.has(next.text)) out.add(`${t.text} ${next.text}`);
   });
   return [...out];
 }
@@ -62,13 +70,32 @@ export function isBigram(feature: string): boolean {
 /** Bigrams count for less than words: they confirm word order, they don't carry a topic alone. */
 export const BIGRAM_FACTOR = 0.6;
 
+/** Share of an entry's questions a word must appear in to be one of its key words. */
+export const KEY_WORD_SHARE = 0.4;
+
+function keyWordsOf(questions: ReadonlyArray<{ features: number[] }>, table: FeatureTable, idf: Float64Array): Int32Array {
+  const counts = new Map<number, number>();
+  for (const q of questions) for (const id of q.features) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const words = [...counts]
+    .filter(([id]) => !FUNCTION_WORDS.has(table.name(id)) && !isBigram(table.name(id)) && idf[id]! > FUNCTION_WORD_WEIGHT)
+    .sort((a, b) => b[1] - a[1]);
+  const keys = words.filter(([, n]) => n >= KEY_WORD_SHARE * questions.length).map(([id]) => id);
+  return Int32Array.from(keys.length > 0 ? keys : words.slice(0, 1).map(([id]) => id));
+}
+
 /** Appends `e` unless it is already the last element: entries are indexed in order, so this deduplicates. */
 function addEntry(list: number[], e: number): void {
   if (list[list.length - 1] !== e) list.push(e);
 }
 
+
 class FeatureTable {
   readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+
+  name(id: number): string {
+    return this.names[id]!;
+  }
   readonly questionEntries: number[][] = [];
   readonly bodyEntries: number[][] = [];
 
@@ -77,6 +104,7 @@ class FeatureTable {
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(feature, id);
+      this.names.push(feature);
       this.questionEntries.push([]);
       this.bodyEntries.push([]);
     }
@@ -132,10 +160,17 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
 
   const n = Math.max(entries.length, 1);
   const idf = new Float64Array(table.ids.size);
+  const rarity = (id: number) => Math.log(1 + n / Math.max(table.questionEntries[id]!.length + table.bodyEntries[id]!.length, 1));
   for (const [feature, id] of table.ids) {
-    const df = table.questionEntries[id]!.length + table.bodyEntries[id]!.length;
-    const weight = Math.log(1 + n / Math.max(df, 1)) * (isBigram(feature) ? BIGRAM_FACTOR : 1);
-    idf[id] = FUNCTION_WORDS.has(feature) ? Math.min(weight, FUNCTION_WORD_WEIGHT) : weight;
+    if (isBigram(feature)) continue;
+    idf[id] = FUNCTION_WORDS.has(feature) ? Math.min(rarity(id), FUNCTION_WORD_WEIGHT) : rarity(id);
+  }
+  for (const [feature, id] of table.ids) {
+    if (!isBigram(feature)) continue;
+    // A pair of common words is not rare just because they rarely stand side by side ("nhật hải" in "chủ nhật
+    // hải quan"): it weighs at most as much as its commoner word.
+    const [a, b] = feature.split(' ') as [string, string];
+    idf[id] = BIGRAM_FACTOR * Math.min(rarity(id), idf[table.ids.get(a)!]!, idf[table.ids.get(b)!]!);
   }
   const weightOf = (ids: readonly number[]) => ids.reduce((sum, id) => sum + idf[id]!, 0);
   const accents = new Map<string, Map<string, Int32Array>>();
@@ -155,6 +190,8 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
     vocabulary.set(length, new Fuse(list, { includeScore: true, threshold: 0.34, ignoreLocation: true }));
   }
 
+  const keyWords = entryQuestions.map(([from, to]) => keyWordsOf(pending.slice(from, to), table, idf));
+
   return {
     entryIds: entries.map((e) => e.id),
     questions: pending.map((q) => ({
@@ -164,6 +201,7 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
       weight: weightOf(q.features),
     })),
     entryQuestions,
+    keyWords,
     features: table.ids,
     idf,
     questionPostings: table.questionEntries.map((list) => Int32Array.from(list)),

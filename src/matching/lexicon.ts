@@ -66,6 +66,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [string, string, 'plain-fir
   ['giay chung nhan xuat xu', 'c_o'],
   ['chung nhan xuat xu', 'c_o'],
   ['cuoi tuan', 'thu bay chu nhat'],
+  ['cong ty', 'cong_ty'],
 ];
 
 /**
@@ -111,9 +112,11 @@ export const FUNCTION_SPELLINGS: ReadonlySet<string> = new Set([
   'người', 'bên', 'phía', 'mình', 'em', 'anh', 'bạn', 'nó', 'tui', 'ad', 'nhỉ', 'nè', 'tôi',
 ]);
 
-/** The same words folded, for messages typed without diacritics. */
-export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
-  [...FUNCTION_SPELLINGS].map((w) => w.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd')),
-);
+/** The same words folded, for messages typed without diacritics, plus joined phrases of the same kind. */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  ...[...FUNCTION_SPELLINGS].map((w) => w.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd')),
+  // The asker, not the topic: "công ty tôi", "cty e" open half of all questions.
+  'cong_ty',
+]);
 
 export const FUNCTION_WORD_WEIGHT = 0.4;

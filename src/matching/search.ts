@@ -37,6 +37,8 @@ export interface Candidate {
   /** Share of the message's weight the entry explains, and of the matched question's weight the message says. */
   readonly queryCoverage: number;
   readonly questionCoverage: number;
+  /** Share of the entry's key words (see MatchIndex.keyWords) the message contains. */
+  readonly keyCoverage: number;
 }
 
 export interface SearchResult {
@@ -266,9 +268,9 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
         ? 0
         : second === undefined
           ? 1
-          : evidenceFor(index, features, total + scratch.pairs[first.entry]!, first.entry, second.entry, options);
+          : evidenceFor(index, features, total + scratch.pairs[first.entry]!, first.question, second.question);
     const result = {
-      candidates: scored.slice(0, options.limit).map(({ entry: _entry, ...candidate }) => candidate),
+      candidates: scored.slice(0, options.limit).map(({ entry: _entry, question: _question, ...candidate }) => candidate),
       words,
       nothingKnown,
       distinctiveness: round(distinctiveness),
@@ -380,10 +382,10 @@ function rescore(
   shortlist: readonly number[],
   options: ScoringOptions,
   scratch: Scratch,
-): Array<Candidate & { entry: number }> {
+): Array<Candidate & { entry: number; question: number }> {
   const { inQuestions, inBody, pairs, queryWeight } = scratch;
   const restricted = [...features.values()].filter((f) => f.allowed !== null);
-  const scored: Array<Candidate & { entry: number }> = [];
+  const scored: Array<Candidate & { entry: number; question: number }> = [];
   for (const e of shortlist) {
     const entryWeight = inQuestions[e]!;
     const bodyWeight = inBody[e]!;
@@ -393,12 +395,14 @@ function rescore(
     let matched = '';
     let bestQueryCoverage = 0;
     let bestQuestionCoverage = 0;
+    let bestQuestion = from;
     for (let q = from; q < to; q++) {
       const question = index.questions[q]!;
       let shared = 0;
       for (const id of question.features) shared += queryWeight[id]!;
       for (const f of allowedHere) if (question.features.includes(f.id)) shared += f.weight;
       if (shared === 0) continue;
+      // The question counts in full; the entry's other questions and tags, and (less) its answer, for the rest.
       const explained = shared + options.sameEntryCredit * (entryWeight - shared) + options.answerCredit * bodyWeight;
       const queryCoverage = Math.min(1, explained / (total + pairs[e]!));
       const questionCoverage = Math.min(1, shared / question.weight);
@@ -408,16 +412,25 @@ function rescore(
         matched = question.text;
         bestQueryCoverage = queryCoverage;
         bestQuestionCoverage = questionCoverage;
+        bestQuestion = q;
       }
     }
     if (best > 0) {
+      let keyWeight = 0;
+      let keyFound = 0;
+      for (const id of index.keyWords[e]!) {
+        keyWeight += index.idf[id]!;
+        if (features.has(id)) keyFound += index.idf[id]!;
+      }
       scored.push({
         id: index.entryIds[e]!,
         score: round(best),
         matched,
         queryCoverage: round(bestQueryCoverage),
         questionCoverage: round(bestQuestionCoverage),
+        keyCoverage: round(keyWeight === 0 ? 1 : keyFound / keyWeight),
         entry: e,
+        question: bestQuestion,
       });
     }
   }
@@ -451,21 +464,22 @@ function contains(list: Int32Array, value: number): boolean {
   return false;
 }
 
+/**
+ * Share of the message's weight found in the winner's best question and not in the runner-up's: what the message
+ * says that only the winner explains. Question to question, because entries with many alternates share most of
+ * their vocabulary.
+ */
 function evidenceFor(
   index: MatchIndex,
   features: ReadonlyMap<number, QueryFeature>,
   total: number,
-  winner: number,
-  runnerUp: number,
-  options: ScoringOptions,
+  winnerQuestion: number,
+  runnerUpQuestion: number,
 ): number {
-  const credit = (f: QueryFeature, e: number) => {
-    if (f.allowed && !f.allowed(e)) return 0;
-    if (contains(index.questionPostings[f.id]!, e)) return 1;
-    return contains(index.bodyPostings[f.id]!, e) ? options.answerCredit : 0;
-  };
+  const winner = index.questions[winnerQuestion]!.features;
+  const runnerUp = index.questions[runnerUpQuestion]!.features;
   let exclusive = 0;
-  for (const f of features.values()) exclusive += f.weight * Math.max(0, credit(f, winner) - credit(f, runnerUp));
+  for (const f of features.values()) if (winner.includes(f.id) && !runnerUp.includes(f.id)) exclusive += f.weight;
   return total === 0 ? 0 : exclusive / total;
 }
 

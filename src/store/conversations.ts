@@ -1,7 +1,14 @@
 import type { ConversationStates } from '../conversation/bot.js';
 import { EMPTY_STATE, type ConversationState } from '../conversation/respond.js';
 import type { ChannelName, Reply } from '../conversation/types.js';
-import { TRANSCRIPT_LIMIT, type ConversationRecord, type Schema, type TranscriptItem } from './schema.js';
+import {
+  DELIVERY_FAILURE_LIMIT,
+  TRANSCRIPT_LIMIT,
+  type ConversationRecord,
+  type DeliveryFailure,
+  type Schema,
+  type TranscriptItem,
+} from './schema.js';
 import type { Store } from './store.js';
 
 function key(channel: ChannelName, userId: string): string {
@@ -12,7 +19,7 @@ function ensure(data: Schema, channel: ChannelName, userId: string): Conversatio
   const k = key(channel, userId);
   let record = data.conversations[k];
   if (!record) {
-    record = { channel, userId, displayName: null, state: EMPTY_STATE, lastUserMessageAt: 0, transcript: [] };
+    record = { channel, userId, displayName: null, state: EMPTY_STATE, lastUserMessageAt: 0, transcript: [], pausedUntil: 0 };
     data.conversations[k] = record;
   }
   return record;
@@ -64,5 +71,40 @@ export class Conversations implements ConversationStates {
 
   said(channel: ChannelName, userId: string, from: 'bot' | 'officer', text: string, at: number): void {
     this.store.updateLazily((data) => append(ensure(data, channel, userId), { at, from, text }));
+  }
+
+  /** The user reacted or followed: the messaging window counts from now. */
+  touched(channel: ChannelName, userId: string, at: number): void {
+    this.store.updateLazily((data) => {
+      const record = ensure(data, channel, userId);
+      record.lastUserMessageAt = Math.max(record.lastUserMessageAt, at);
+    });
+  }
+
+  setDisplayName(channel: ChannelName, userId: string, name: string): void {
+    this.store.updateLazily((data) => (ensure(data, channel, userId).displayName = name));
+  }
+
+  /** A person took over: the bot stays silent for this user until `until` (or until handed back). */
+  pause(channel: ChannelName, userId: string, until: number): void {
+    this.store.updateLazily((data) => {
+      const record = ensure(data, channel, userId);
+      record.pausedUntil = Math.max(record.pausedUntil, until);
+    });
+  }
+
+  resume(channel: ChannelName, userId: string): void {
+    this.store.updateLazily((data) => (ensure(data, channel, userId).pausedUntil = 0));
+  }
+
+  isPaused(channel: ChannelName, userId: string, now: number): boolean {
+    return (this.record(channel, userId)?.pausedUntil ?? 0) > now;
+  }
+
+  async deliveryFailed(failure: DeliveryFailure): Promise<void> {
+    await this.store.update((data) => {
+      data.deliveryFailures.push(failure);
+      if (data.deliveryFailures.length > DELIVERY_FAILURE_LIMIT) data.deliveryFailures.splice(0, data.deliveryFailures.length - DELIVERY_FAILURE_LIMIT);
+    });
   }
 }

@@ -20,7 +20,22 @@ export interface ConversationRecord {
   lastUserMessageAt: number;
   /** The most recent exchanges, oldest first, capped (see TRANSCRIPT_LIMIT). */
   transcript: TranscriptItem[];
+  /** Epoch ms until which the bot stays silent because a person took the conversation over (0: not paused). */
+  pausedUntil: number;
 }
+
+/** A reply that could not be delivered after retries: shown to officers. */
+export interface DeliveryFailure {
+  readonly at: number;
+  readonly channel: ChannelName;
+  readonly userId: string;
+  readonly text: string;
+  readonly kind: string;
+  readonly platformMessage: string;
+  readonly code: string | null;
+}
+
+export const DELIVERY_FAILURE_LIMIT = 500;
 
 export const TRANSCRIPT_LIMIT = 40;
 
@@ -28,8 +43,10 @@ export interface Schema {
   version: number;
   /** Keyed by "channel:userId". */
   conversations: Record<string, ConversationRecord>;
+  /** Most recent first is not guaranteed; capped at DELIVERY_FAILURE_LIMIT, oldest dropped. */
+  deliveryFailures: DeliveryFailure[];
 }
 
 export function emptyData(): Schema {
-  return { version: SCHEMA_VERSION, conversations: {} };
+  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [] };
 }

@@ -8,6 +8,7 @@ import { emptyData, SCHEMA_VERSION, type Schema } from './schema.js';
 export { StoreCorruptError };
 
 export const STORE_FILE = 'db.json';
+const LAZY_WRITE_MS = 200;
 
 /**
  * The lowdb database. All reads and writes happen on the in-memory data (single-threaded, so serialised);
@@ -17,6 +18,7 @@ export const STORE_FILE = 'db.json';
 export class Store {
   private writing: Promise<void> | null = null;
   private pending: Promise<void> | null = null;
+  private lazyTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly db: Low<Schema>) {}
 
@@ -52,10 +54,17 @@ export class Store {
     return result;
   }
 
-  /** Applies a change in memory now; persisted with the next write (for state that may be lost in a crash). */
+  /**
+   * Applies a change in memory now; persisted with a write at most LAZY_WRITE_MS later, together with every other
+   * lazy change of that interval: for state whose loss in a crash costs little (transcripts, pending choices), so
+   * a burst of messages does not serialise the whole file once per message.
+   */
   updateLazily<T>(change: (data: Schema) => T): T {
     const result = change(this.db.data);
-    void this.flush().catch(() => undefined);
+    this.lazyTimer ??= setTimeout(() => {
+      this.lazyTimer = null;
+      void this.flush().catch(() => undefined);
+    }, LAZY_WRITE_MS);
     return result;
   }
 
@@ -79,6 +88,8 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    this.lazyTimer = null;
     await this.flush();
   }
 }

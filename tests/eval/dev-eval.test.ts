@@ -30,4 +30,14 @@ describe('answer quality on the shipped knowledge base', () => {
     expect(s.wrong, report(s)).toBeLessThanOrEqual(0.03);
     expect(s.falseAnswer, report(s)).toBeLessThanOrEqual(0.05);
   });
+
+  // A second sample written independently of the knowledge base (5 styles per topic, including long situational
+  // messages and adversarial out-of-scope questions): a regression guard, not a target.
+  it('independent sample: top-1 ≥ 0.75, wrong ≤ 0.03, false answers ≤ 0.10', async () => {
+    const s = await run('tests/fixtures/eval/independent.jsonl');
+    expect(s.total).toBe(270);
+    expect(s.top1, report(s)).toBeGreaterThanOrEqual(0.75);
+    expect(s.wrong, report(s)).toBeLessThanOrEqual(0.03);
+    expect(s.falseAnswer, report(s)).toBeLessThanOrEqual(0.1);
+  });
 });

@@ -20,7 +20,7 @@ describe('Store', () => {
     const dir = await tempDir();
     const store = await Store.open(dir);
     await store.update((d) => {
-      d.conversations['web:u1'] = { channel: 'web', userId: 'u1', displayName: 'An', state: { awaiting: null, at: 0 }, lastUserMessageAt: 5, transcript: [] };
+      d.conversations['web:u1'] = { channel: 'web', userId: 'u1', displayName: 'An', state: { awaiting: null, at: 0 }, lastUserMessageAt: 5, transcript: [], pausedUntil: 0 };
     });
     const reopened = await Store.open(dir);
     expect(reopened.data.conversations['web:u1']?.displayName).toBe('An');
@@ -32,7 +32,7 @@ describe('Store', () => {
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         store.update((d) => {
-          d.conversations[`web:${i}`] = { channel: 'web', userId: String(i), displayName: null, state: { awaiting: null, at: 0 }, lastUserMessageAt: i, transcript: [] };
+          d.conversations[`web:${i}`] = { channel: 'web', userId: String(i), displayName: null, state: { awaiting: null, at: 0 }, lastUserMessageAt: i, transcript: [], pausedUntil: 0 };
         }),
       ),
     );

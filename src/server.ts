@@ -1,0 +1,145 @@
+import type { Express, Router } from 'express';
+import { createApp, type ChannelStatus, type Health } from './app.js';
+import { MessengerAdapter } from './channels/messenger/adapter.js';
+import { GraphClient } from './channels/messenger/client.js';
+import { messengerWebhook } from './channels/messenger/webhook.js';
+import type { ChannelAdapter } from './channels/types.js';
+import { webChatRoutes } from './channels/web/routes.js';
+import type { Config } from './config.js';
+import { Bot } from './conversation/bot.js';
+import { indexKnowledge, type Knowledge } from './conversation/knowledge.js';
+import type { ChannelName } from './conversation/types.js';
+import { Dispatcher, type InboundJournal } from './dispatch/dispatcher.js';
+import { Pipeline } from './dispatch/pipeline.js';
+import type { RetryPolicy } from './dispatch/retry.js';
+import { loadKnowledgeBase } from './knowledge/load.js';
+import type { Logger } from './log.js';
+import { Conversations } from './store/conversations.js';
+import { Journal } from './store/journal.js';
+import { Store } from './store/store.js';
+
+export interface ServerOptions {
+  readonly clock?: () => number;
+  readonly retry?: RetryPolicy;
+}
+
+/** Everything the running product is made of; main.ts listens, tests and benchmarks drive it directly. */
+export interface Server {
+  readonly app: Express;
+  readonly store: Store;
+  readonly journal: InboundJournal;
+  readonly dispatcher: Dispatcher;
+  readonly conversations: Conversations;
+  readonly bot: Bot;
+  readonly channels: readonly ChannelStatus[];
+  knowledge(): Knowledge;
+  health(): Health;
+  /** Finishes queued work (up to `graceMs`), then flushes the journal and the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Builds the server from a validated config: knowledge base (refuses to start if invalid), store (refuses a
+ * corrupt file), journal, channels that have credentials, dispatcher, HTTP app. Resumes unfinished events.
+ */
+export async function createServer(config: Config, logger: Logger, options: ServerOptions = {}): Promise<Server> {
+  const clock = options.clock ?? Date.now;
+  const knowledge = indexKnowledge(await loadKnowledgeBase(config.knowledgeDir));
+  const store = await Store.open(config.dataDir);
+  const journal: InboundJournal = await Journal.open(config.dataDir, clock, (line) =>
+    logger.warn({ line }, 'unreadable line in the inbound journal skipped'),
+  );
+  const conversations = new Conversations(store);
+  const bot = new Bot({ knowledge: () => knowledge, thresholds: config.thresholds, footer: config.footer, states: conversations, clock });
+
+  const adapters = new Map<ChannelName, ChannelAdapter>();
+  const authFailures = new Map<ChannelName, string>();
+  if (config.messenger) {
+    adapters.set(
+      'messenger',
+      new MessengerAdapter(
+        new GraphClient({
+          appSecret: config.messenger.appSecret,
+          pageAccessToken: config.messenger.pageAccessToken,
+          apiUrl: config.messenger.graphApiUrl,
+          apiVersion: config.messenger.graphApiVersion,
+        }),
+      ),
+    );
+  }
+  const pipeline = new Pipeline({
+    bot,
+    conversations,
+    logger,
+    takeoverMs: config.takeoverMs,
+    clock,
+    profile: async (channel, userId) => adapters.get(channel)?.profile?.(userId) ?? null,
+  });
+  const dispatcher = new Dispatcher({
+    journal,
+    pipeline,
+    conversations,
+    channels: adapters,
+    logger,
+    clock,
+    ...(options.retry ? { retry: options.retry } : {}),
+    onAuthFailure: (channel, err) => {
+      authFailures.set(channel, err.platformMessage);
+      logger.error({ channel, code: err.code }, `ALERT: ${channel} rejected our access token — an admin must renew it`);
+    },
+  });
+
+  const routers: Router[] = [];
+  if (config.messenger) {
+    routers.push(
+      messengerWebhook({
+        appSecret: config.messenger.appSecret,
+        verifyToken: config.messenger.verifyToken,
+        appId: config.messenger.appId,
+        dispatcher,
+        logger,
+      }),
+    );
+  }
+  if (config.webChat) routers.push(webChatRoutes(bot, conversations));
+
+  const channels: ChannelStatus[] = [
+    config.messenger
+      ? { name: 'messenger', enabled: true, detail: '/webhooks/messenger' }
+      : { name: 'messenger', enabled: false, detail: `chưa cấu hình (thiếu ${config.channelsMissing.messenger.join(', ')})` },
+    { name: 'zalo', enabled: false, detail: 'chưa cấu hình (thiếu ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY)' },
+    { name: 'web', enabled: config.webChat, detail: config.webChat ? '/chat' : 'tắt (ENABLE_WEB_CHAT=false)' },
+  ];
+  const health = (): Health => {
+    const kb = knowledge.base;
+    return {
+      status: authFailures.size > 0 ? 'degraded' : 'ok',
+      knowledge: { entries: kb.entries.length, drafts: kb.drafts.length, warnings: kb.warnings.length },
+      channels: Object.fromEntries(
+        channels.map((c) => {
+          const failure = authFailures.get(c.name as ChannelName);
+          return [c.name, { enabled: c.enabled, detail: failure ? `lỗi xác thực: ${failure}` : c.detail }];
+        }),
+      ),
+    };
+  };
+  const app = createApp({ logger, routers, health });
+  dispatcher.resume();
+
+  return {
+    app,
+    store,
+    journal,
+    dispatcher,
+    conversations,
+    bot,
+    channels,
+    knowledge: () => knowledge,
+    health,
+    async close(graceMs = 5000) {
+      await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      await journal.close();
+      await store.close();
+    },
+  };
+}
