@@ -4,6 +4,7 @@ import type { ChannelName, Reply } from '../conversation/types.js';
 import {
   DELIVERY_FAILURE_LIMIT,
   TRANSCRIPT_LIMIT,
+  TRANSCRIPT_TEXT_LIMIT,
   type ConversationRecord,
   type DeliveryFailure,
   type Schema,
@@ -26,7 +27,8 @@ function ensure(data: Schema, channel: ChannelName, userId: string): Conversatio
 }
 
 function append(record: ConversationRecord, item: TranscriptItem): void {
-  record.transcript.push(item);
+  const limit = TRANSCRIPT_TEXT_LIMIT[item.from];
+  record.transcript.push(item.text.length > limit ? { ...item, text: `${item.text.slice(0, limit - 1)}…` } : item);
   if (record.transcript.length > TRANSCRIPT_LIMIT) record.transcript.splice(0, record.transcript.length - TRANSCRIPT_LIMIT);
 }
 

@@ -37,7 +37,12 @@ export interface DeliveryFailure {
 
 export const DELIVERY_FAILURE_LIMIT = 500;
 
-export const TRANSCRIPT_LIMIT = 40;
+/**
+ * The conversation keeps only recent context (what a ticket copies when it is opened), with long bot answers cut:
+ * the whole file is rewritten on every save, so it must stay small (see README "Benchmarks").
+ */
+export const TRANSCRIPT_LIMIT = 12;
+export const TRANSCRIPT_TEXT_LIMIT = { user: 1000, bot: 280, officer: 2000 } as const;
 
 export interface Schema {
   version: number;

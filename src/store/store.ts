@@ -8,7 +8,7 @@ import { emptyData, SCHEMA_VERSION, type Schema } from './schema.js';
 export { StoreCorruptError };
 
 export const STORE_FILE = 'db.json';
-const LAZY_WRITE_MS = 200;
+const LAZY_WRITE_MS = 500;
 
 /**
  * The lowdb database. All reads and writes happen on the in-memory data (single-threaded, so serialised);

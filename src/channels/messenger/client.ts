@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { hmacSha256Hex } from '../signature.js';
 import { SendError, type SendFailureKind } from '../types.js';
@@ -54,6 +56,9 @@ export class GraphClient {
       baseURL: `${config.apiUrl.replace(/\/+$/, '')}/${config.apiVersion}`,
       timeout: config.timeoutMs ?? 10_000,
       headers: { 'content-type': 'application/json' },
+      // One connection per send would cost a TCP (and TLS) handshake each time.
+      httpAgent: new http.Agent({ keepAlive: true }),
+      httpsAgent: new https.Agent({ keepAlive: true }),
     });
     this.auth = {
       access_token: config.pageAccessToken,

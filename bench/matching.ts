@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import Fuse from 'fuse.js';
-import { toIndexable } from '../conversation/knowledge.js';
-import { loadKnowledgeBase } from '../knowledge/load.js';
-import { decide } from '../matching/decide.js';
-import { buildIndex, type IndexableEntry } from '../matching/index.js';
-import { search } from '../matching/search.js';
-import { cliConfig, parseArgs } from './common.js';
-import { parseEvalFile } from './eval-core.js';
+import { toIndexable } from '../src/conversation/knowledge.js';
+import { loadKnowledgeBase } from '../src/knowledge/load.js';
+import { decide } from '../src/matching/decide.js';
+import { buildIndex, type IndexableEntry } from '../src/matching/index.js';
+import { search } from '../src/matching/search.js';
+import { cliConfig, parseArgs } from '../src/cli/common.js';
+import { parseEvalFile } from '../src/cli/eval-core.js';
 
 // npm run bench: matching latency, index build time and memory at the real size, 1,000 and 10,000 entries,
 // beside plain fuse.js (default options over every question string). Single-threaded: one core.
