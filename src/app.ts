@@ -19,6 +19,15 @@ export interface AppParts {
   readonly health: () => Health;
   /** Routers mounted at the root, in order: channels, web chat, inbox... */
   readonly routers: readonly Router[];
+  /** Zalo domain verification code, also published as a meta tag on the home page. */
+  readonly siteVerification?: string | null;
+  readonly webChat?: boolean;
+}
+
+function homePage(parts: AppParts): string {
+  const meta = parts.siteVerification ? `<meta name="zalo-platform-site-verification" content="${parts.siteVerification}" />` : '';
+  const chat = parts.webChat ? '<li><a href="/chat">Thử trò chuyện với trợ lý</a></li>' : '';
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8">${meta}<meta name="viewport" content="width=device-width, initial-scale=1"><title>Trợ lý Hải quan cửa khẩu Hoành Mô</title></head><body style="font-family:system-ui,sans-serif;max-width:640px;margin:2rem auto;padding:0 1rem"><h1>Trợ lý tự động – Hải quan cửa khẩu Hoành Mô</h1><p>Hệ thống trả lời câu hỏi của doanh nghiệp qua fanpage và Zalo OA.</p><ul>${chat}<li><a href="/healthz">Tình trạng hệ thống</a></li></ul></body></html>`;
 }
 
 /** The HTTP application: health, the routers of the enabled parts, and errors that never leak internals. */
@@ -30,7 +39,7 @@ export function createApp(parts: AppParts): Express {
     const health = parts.health();
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
-  app.get('/', (_req, res) => res.redirect('/chat'));
+  app.get('/', (_req, res) => res.type('html').send(homePage(parts)));
   for (const router of parts.routers) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'không tìm thấy' });

@@ -18,7 +18,24 @@ export interface Config {
   readonly takeoverMs: number;
   /** Null when the channel is not configured; `missing` then names the absent variables. */
   readonly messenger: MessengerConfig | null;
-  readonly channelsMissing: Readonly<Record<'messenger', readonly string[]>>;
+  readonly zalo: ZaloConfig | null;
+  readonly channelsMissing: Readonly<Record<'messenger' | 'zalo', readonly string[]>>;
+  /** Zalo domain verification code (served as /zalo_verifier<CODE>.html and a meta tag on /). */
+  readonly zaloSiteVerification: string | null;
+}
+
+export interface ZaloConfig {
+  readonly appId: string;
+  /** App secret: the `secret_key` header of OAuth calls. */
+  readonly appSecret: string;
+  /** OA secret key from the webhook settings: signs X-ZEvent-Signature. */
+  readonly oaSecretKey: string;
+  /** Seeds the token store once; afterwards the rotated tokens in DATA_DIR are used. */
+  readonly seedRefreshToken: string | null;
+  readonly apiUrl: string;
+  readonly oauthUrl: string;
+  /** Where Zalo sends the admin back after granting access (`npm run zalo:auth`). */
+  readonly redirectUri: string | null;
 }
 
 export interface MessengerConfig {
@@ -77,10 +94,19 @@ const Env = z.object({
   FB_APP_ID: z.string().regex(/^\d+$/, 'chỉ gồm chữ số').optional(),
   FB_GRAPH_API_URL: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).default('https://graph.facebook.com'),
   FB_GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'dạng v25.0').default('v25.0'),
+  ZALO_APP_ID: z.string().regex(/^\d+$/, 'chỉ gồm chữ số').optional(),
+  ZALO_APP_SECRET: z.string().optional(),
+  ZALO_OA_SECRET_KEY: z.string().optional(),
+  ZALO_REFRESH_TOKEN: z.string().optional(),
+  ZALO_API_URL: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).default('https://openapi.zalo.me'),
+  ZALO_OAUTH_URL: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).default('https://oauth.zaloapp.com'),
+  ZALO_REDIRECT_URI: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).optional(),
+  ZALO_SITE_VERIFICATION: z.string().regex(/^[A-Za-z0-9_-]+$/, 'chỉ gồm chữ, số, "_" và "-"').optional(),
 });
 
 /** The variables a channel needs before it is enabled. */
 const MESSENGER_REQUIRED = ['FB_APP_SECRET', 'FB_VERIFY_TOKEN', 'FB_PAGE_ACCESS_TOKEN'] as const;
+const ZALO_REQUIRED = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const;
 
 /** Reads `.env` (if present) into process.env without overriding what the shell already set. */
 export function loadDotEnv(file = '.env'): void {
@@ -109,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([`MATCH_SUGGEST_THRESHOLD=${thresholds.suggest}: phải nhỏ hơn hoặc bằng MATCH_ANSWER_THRESHOLD (${thresholds.answer})`]);
   }
   const messengerMissing = MESSENGER_REQUIRED.filter((name) => !e[name]);
+  const zaloMissing = ZALO_REQUIRED.filter((name) => !e[name]);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -136,6 +163,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             graphApiVersion: e.FB_GRAPH_API_VERSION,
           }
         : null,
-    channelsMissing: { messenger: messengerMissing },
+    zalo:
+      zaloMissing.length === 0
+        ? {
+            appId: e.ZALO_APP_ID!,
+            appSecret: e.ZALO_APP_SECRET!,
+            oaSecretKey: e.ZALO_OA_SECRET_KEY!,
+            seedRefreshToken: e.ZALO_REFRESH_TOKEN ?? null,
+            apiUrl: e.ZALO_API_URL.replace(/\/+$/, ''),
+            oauthUrl: e.ZALO_OAUTH_URL.replace(/\/+$/, ''),
+            redirectUri: e.ZALO_REDIRECT_URI ?? null,
+          }
+        : null,
+    channelsMissing: { messenger: messengerMissing, zalo: zaloMissing },
+    zaloSiteVerification: e.ZALO_SITE_VERIFICATION ?? null,
   };
 }

@@ -5,6 +5,9 @@ import { GraphClient } from './channels/messenger/client.js';
 import { messengerWebhook } from './channels/messenger/webhook.js';
 import type { ChannelAdapter } from './channels/types.js';
 import { webChatRoutes } from './channels/web/routes.js';
+import { ZaloAdapter } from './channels/zalo/adapter.js';
+import { ZaloTokens } from './channels/zalo/tokens.js';
+import { zaloVerificationRoute, zaloWebhook } from './channels/zalo/webhook.js';
 import type { Config } from './config.js';
 import { Bot } from './conversation/bot.js';
 import { indexKnowledge, type Knowledge } from './conversation/knowledge.js';
@@ -21,6 +24,8 @@ import { Store } from './store/store.js';
 export interface ServerOptions {
   readonly clock?: () => number;
   readonly retry?: RetryPolicy;
+  /** How often to look for re-authorised Zalo tokens while the channel waits for them. */
+  readonly tokenWatchMs?: number;
 }
 
 /** Everything the running product is made of; main.ts listens, tests and benchmarks drive it directly. */
@@ -67,6 +72,15 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       ),
     );
   }
+  let zaloTokens: ZaloTokens | null = null;
+  let release: (channel: ChannelName) => void = () => undefined;
+  if (config.zalo) {
+    zaloTokens = await ZaloTokens.open(config.dataDir, config.zalo, logger, clock, (status) => {
+      if (status === 'ok') release('zalo');
+    });
+    adapters.set('zalo', new ZaloAdapter({ apiUrl: config.zalo.apiUrl, tokens: zaloTokens }));
+  }
+  const stopWatchingTokens = zaloTokens?.watch(options.tokenWatchMs) ?? (() => undefined);
   const pipeline = new Pipeline({
     bot,
     conversations,
@@ -84,12 +98,19 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
     onAuthFailure: (channel, err) => {
+      if (channel === 'zalo') return; // the token store tracks and reports Zalo's state itself
       authFailures.set(channel, err.platformMessage);
       logger.error({ channel, code: err.code }, `ALERT: ${channel} rejected our access token — an admin must renew it`);
     },
   });
 
+  release = (channel) => dispatcher.release(channel);
+
   const routers: Router[] = [];
+  if (config.zalo) {
+    routers.push(zaloWebhook({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, dispatcher, logger }));
+  }
+  if (config.zaloSiteVerification) routers.push(zaloVerificationRoute(config.zaloSiteVerification));
   if (config.messenger) {
     routers.push(
       messengerWebhook({
@@ -107,23 +128,32 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     config.messenger
       ? { name: 'messenger', enabled: true, detail: '/webhooks/messenger' }
       : { name: 'messenger', enabled: false, detail: `chưa cấu hình (thiếu ${config.channelsMissing.messenger.join(', ')})` },
-    { name: 'zalo', enabled: false, detail: 'chưa cấu hình (thiếu ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY)' },
+    config.zalo
+      ? { name: 'zalo', enabled: true, detail: '/webhooks/zalo' }
+      : { name: 'zalo', enabled: false, detail: `chưa cấu hình (thiếu ${config.channelsMissing.zalo.join(', ')})` },
     { name: 'web', enabled: config.webChat, detail: config.webChat ? '/chat' : 'tắt (ENABLE_WEB_CHAT=false)' },
   ];
+  const zaloProblem = (): string | null => {
+    if (!zaloTokens || zaloTokens.status === 'ok') return null;
+    const held = dispatcher.heldCount('zalo');
+    const why = zaloTokens.status === 'no-token' ? 'chưa có token' : `refresh token bị từ chối (${zaloTokens.lastError ?? 'không rõ'})`;
+    return `cần cấp quyền lại Zalo OA: ${why} — chạy npm run zalo:auth${held > 0 ? `; ${held} tin trả lời đang chờ gửi` : ''}`;
+  };
   const health = (): Health => {
     const kb = knowledge.base;
+    const zalo = zaloProblem();
     return {
-      status: authFailures.size > 0 ? 'degraded' : 'ok',
+      status: authFailures.size > 0 || zalo ? 'degraded' : 'ok',
       knowledge: { entries: kb.entries.length, drafts: kb.drafts.length, warnings: kb.warnings.length },
       channels: Object.fromEntries(
         channels.map((c) => {
-          const failure = authFailures.get(c.name as ChannelName);
-          return [c.name, { enabled: c.enabled, detail: failure ? `lỗi xác thực: ${failure}` : c.detail }];
+          const failure = c.name === 'zalo' && zalo ? zalo : authFailures.has(c.name as ChannelName) ? `lỗi xác thực: ${authFailures.get(c.name as ChannelName)}` : null;
+          return [c.name, { enabled: c.enabled, detail: failure ?? c.detail }];
         }),
       ),
     };
   };
-  const app = createApp({ logger, routers, health });
+  const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat });
   dispatcher.resume();
 
   return {
@@ -137,6 +167,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     knowledge: () => knowledge,
     health,
     async close(graceMs = 5000) {
+      stopWatchingTokens();
       await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
       await journal.close();
       await store.close();

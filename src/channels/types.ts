@@ -65,6 +65,11 @@ export class SendError extends Error {
 export interface ChannelAdapter {
   readonly name: ChannelName;
   /**
+   * When the platform rejects our credentials, keep the replies for later instead of dropping them (Zalo: sends
+   * wait until an admin re-authorises the OA, then go out).
+   */
+  readonly holdOnAuthFailure?: boolean;
+  /**
    * Renders replies as platform messages (text split to the platform's limit, choices as quick replies or
    * buttons). Throws SendError('window') when the platform's rules forbid sending at all.
    */

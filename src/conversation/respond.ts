@@ -15,6 +15,8 @@ import type { BotResponse, Choice, IncomingMessage, Outcome, Reply, ScoredCandid
 export interface ConversationState {
   readonly awaiting: {
     readonly payloads: readonly string[];
+    /** The choices' titles: a Zalo button tap comes back as its title ("2. Hoàn thuế…"). */
+    readonly titles: readonly string[];
     /** The question the choices are about (for a hand-off). */
     readonly question: string | null;
     /** "có" / "không" answer the first / second choice. */
@@ -78,14 +80,19 @@ function keep(state: ConversationState, replies: Reply[], o: Outcome): RespondRe
   return { replies, outcome: o, state };
 }
 
+const simplify = (s: string) => fold(s.trim().toLowerCase()).replace(/\s+/g, ' ').replace(/[.!?,…]+$/g, '').trim();
+
 function typedChoice(text: string, awaiting: ConversationState['awaiting']): Payload | null {
   if (!awaiting) return null;
-  const t = fold(text.trim().toLocaleLowerCase('vi')).replace(/[.!?,]+$/g, '').trim();
-  const n = /^(?:so |cau |chon )?(\d{1,2})$/.exec(t);
+  const t = simplify(text);
+  // "2", "số 2", or a tapped button's "2. Thời hạn nộp thuế…"
+  const n = /^(?:so |cau |chon )?(\d{1,2})(?:[.)] .*)?$/.exec(t);
   if (n) {
     const chosen = awaiting.payloads[Number(n[1]) - 1];
     return chosen ? decodePayload(chosen) : null;
   }
+  const byTitle = awaiting.titles.findIndex((title) => simplify(title) === t);
+  if (byTitle >= 0) return decodePayload(awaiting.payloads[byTitle] ?? '');
   if (awaiting.yesNo && YES.has(t)) return decodePayload(awaiting.payloads[0] ?? '');
   if (awaiting.yesNo && NO.has(t)) return decodePayload(awaiting.payloads[1] ?? '');
   return null;
@@ -100,7 +107,7 @@ function choicesReply(
 ): { reply: Reply; state: ConversationState } {
   return {
     reply: { kind: 'choices', text: numbered(text, choices), choices },
-    state: { awaiting: { payloads: choices.map((c) => c.payload), question, yesNo }, at: now },
+    state: { awaiting: { payloads: choices.map((c) => c.payload), titles: choices.map((c) => c.title), question, yesNo }, at: now },
   };
 }
 

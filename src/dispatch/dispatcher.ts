@@ -37,6 +37,8 @@ function userOf(event: InboundEvent): { channel: ChannelName; userId: string } {
  */
 export class Dispatcher {
   private readonly queues = new Map<string, Promise<void>>();
+  /** Events whose replies wait for a channel's credentials to be renewed. */
+  private readonly held = new Map<ChannelName, Array<PendingEvent<InboundEvent, OutboundMessage>>>();
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -58,6 +60,19 @@ export class Dispatcher {
     for (const p of unfinished) this.schedule(p);
     if (unfinished.length > 0) this.o.logger.info({ count: unfinished.length }, 'resuming unfinished inbound events');
     return unfinished.length;
+  }
+
+  /** Sends what was held for a channel whose credentials were just renewed. */
+  release(channel: ChannelName): number {
+    const held = this.held.get(channel) ?? [];
+    this.held.delete(channel);
+    for (const p of held) this.schedule(p);
+    if (held.length > 0) this.o.logger.info({ channel, count: held.length }, 'sending replies held while the channel was not authorised');
+    return held.length;
+  }
+
+  heldCount(channel: ChannelName): number {
+    return this.held.get(channel)?.length ?? 0;
   }
 
   /** Resolves when every queue is empty (tests, graceful shutdown). */
@@ -112,6 +127,15 @@ export class Dispatcher {
         this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
         await this.o.journal.sent(p.id, i);
       } catch (err) {
+        if (err instanceof SendError && err.kind === 'auth' && adapter?.holdOnAuthFailure) {
+          // Not done: kept in the journal (a restart resumes it) and held until the channel is authorised again.
+          this.o.logger.warn({ channel, userId }, 'reply held until the channel is authorised again');
+          this.o.onAuthFailure?.(channel, err);
+          const list = this.held.get(channel) ?? [];
+          list.push(p);
+          this.held.set(channel, list);
+          return;
+        }
         // The rest of this reply would arrive out of context: record the failure once and stop.
         await this.fail(channel, userId, p.sends.slice(i).map((m) => m.text).join('\n'), err);
         break;

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createServer, type Server } from '../../src/server.js';
 import { sign } from '../../src/channels/messenger/signature.js';
+import { zaloMac } from '../../src/channels/zalo/signature.js';
 
 export const FB = {
   appSecret: 'test-app-secret-0123456789abcdef',
@@ -54,7 +55,7 @@ export async function startServer(
   });
   const logs = new LogSink();
   const logger = pino({ level: 'debug' }, logs);
-  const server = await createServer(config, logger, { clock, retry: { attempts: 4, baseMs: 1, maxMs: 5 } });
+  const server = await createServer(config, logger, { clock, retry: { attempts: 4, baseMs: 1, maxMs: 5 }, tokenWatchMs: 50 });
   return Object.assign(server, { dataDir: dir, logs });
 }
 
@@ -79,4 +80,33 @@ export async function eventually(check: () => void, timeoutMs = 3000): Promise<v
       await new Promise((r) => setTimeout(r, 10));
     }
   }
+}
+
+export const ZALO = {
+  appId: '3608465249409039670',
+  appSecret: 'zalo-app-secret-XYZ',
+  oaSecretKey: 'zalo-oa-secret-key-ABC',
+};
+
+export function zaloEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ZALO_APP_ID: ZALO.appId,
+    ZALO_APP_SECRET: ZALO.appSecret,
+    ZALO_OA_SECRET_KEY: ZALO.oaSecretKey,
+    ZALO_REFRESH_TOKEN: 'refresh-0',
+    ZALO_API_URL: url,
+    ZALO_OAUTH_URL: url,
+    ...extra,
+  };
+}
+
+export async function zaloFixture(name: string): Promise<string> {
+  return readFile(path.resolve('tests/fixtures/zalo', name), 'utf8');
+}
+
+/** Headers Zalo would send: mac = sha256(app_id + body + timestamp + OA secret key). */
+export function zaloSigned(body: string, withPrefix = true, key = ZALO.oaSecretKey): Record<string, string> {
+  const parsed = JSON.parse(body) as { app_id: string; timestamp: string };
+  const mac = zaloMac(body, parsed.app_id, parsed.timestamp, key);
+  return { 'content-type': 'application/json', 'x-zevent-signature': withPrefix ? `mac=${mac}` : mac };
 }
