@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, type DecisionThresholds } from './matching/decide.js';
+import { DEFAULT_HOLIDAYS } from './inbox/holidays.js';
+import { OfficeHoursError, parseOfficeHours, VIETNAM_OFFSET_MINUTES, type WorkingCalendar } from './inbox/working-time.js';
+import { isValidIsoDate } from './knowledge/parse.js';
 import type { AnswerFooter } from './conversation/answer.js';
 
 /** The environment read once at start; every other module receives the typed Config, never process.env. */
@@ -22,7 +25,32 @@ export interface Config {
   readonly channelsMissing: Readonly<Record<'messenger' | 'zalo', readonly string[]>>;
   /** Zalo domain verification code (served as /zalo_verifier<CODE>.html and a meta tag on /). */
   readonly zaloSiteVerification: string | null;
+  readonly inbox: InboxConfig;
 }
+
+export interface InboxConfig {
+  /** Base URL officers open (links in notification emails), e.g. https://bot.example.vn. */
+  readonly publicUrl: string | null;
+  /** Created on first start when there is no account yet. */
+  readonly initialAdmin: { readonly username: string; readonly password: string } | null;
+  readonly sessionMs: number;
+  /** Cookies only over HTTPS: true, false, or null = when the request came over TLS. */
+  readonly secureCookies: boolean | null;
+  readonly officeHours: WorkingCalendar;
+  readonly slaFirstResponseMs: number;
+  /** A ticket is "near its SLA" when less working time than this is left. */
+  readonly slaWarningMs: number;
+  /** What the user is told when a question is handed over; {ticket} is replaced by the ticket number. */
+  readonly handoffMessage: string;
+  readonly smtpUrl: string | null;
+  readonly notifyEmails: readonly string[];
+  readonly notifyFrom: string;
+  readonly notifyBatchMs: number;
+  readonly knowledgeDir: string;
+}
+
+export const DEFAULT_HANDOFF_MESSAGE =
+  'Câu hỏi của bạn đã được chuyển cho cán bộ Hải quan cửa khẩu Hoành Mô (phiếu số {ticket}). Cán bộ sẽ trả lời tại đây trong giờ làm việc; bạn có thể nhắn thêm thông tin, tin nhắn sẽ được gắn vào phiếu.';
 
 export interface ZaloConfig {
   readonly appId: string;
@@ -67,6 +95,7 @@ const bool = z
 const probability = z.coerce.number().min(0, 'phải trong khoảng 0..1').max(1, 'phải trong khoảng 0..1');
 
 const FOOTER_PARTS = ['legal', 'reviewed', 'links'] as const;
+const HOUR = 60 * 60 * 1000;
 
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -102,6 +131,28 @@ const Env = z.object({
   ZALO_OAUTH_URL: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).default('https://oauth.zaloapp.com'),
   ZALO_REDIRECT_URI: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).optional(),
   ZALO_SITE_VERIFICATION: z.string().regex(/^[A-Za-z0-9_-]+$/, 'chỉ gồm chữ, số, "_" và "-"').optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'phải là địa chỉ http(s)' }).optional(),
+  ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{3,32}$/, '3–32 ký tự: chữ thường, số, . _ -').optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'ít nhất 10 ký tự').optional(),
+  SESSION_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
+  COOKIE_SECURE: bool.optional(),
+  OFFICE_HOURS: z.string().default('Mon-Fri 07:30-11:30,13:30-17:00'),
+  OFFICE_HOLIDAYS: z
+    .string()
+    .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
+    .refine((days) => days.every(isValidIsoDate), 'danh sách ngày dạng 2026-09-02, cách nhau bởi dấu phẩy')
+    .optional(),
+  SLA_FIRST_RESPONSE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  SLA_WARNING_HOURS: z.coerce.number().min(0).max(24 * 30).default(2),
+  HANDOFF_MESSAGE: z.string().refine((s) => s.includes('{ticket}'), 'phải chứa {ticket}').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'dạng smtp://user:pass@host:587 hoặc smtps://…').optional(),
+  NOTIFY_EMAILS: z
+    .string()
+    .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+    .refine((list) => list.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), 'danh sách email cách nhau bởi dấu phẩy')
+    .optional(),
+  NOTIFY_FROM: z.string().default('Tro ly Hai quan Hoanh Mo <no-reply@localhost>'),
+  NOTIFY_BATCH_SECONDS: z.coerce.number().min(0).max(3600).default(60),
 });
 
 /** The variables a channel needs before it is enabled. */
@@ -131,6 +182,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     margin: e.MATCH_MARGIN,
     suggest: e.MATCH_SUGGEST_THRESHOLD,
   };
+  let officeDays: WorkingCalendar['days'];
+  try {
+    officeDays = parseOfficeHours(e.OFFICE_HOURS);
+  } catch (err) {
+    if (err instanceof OfficeHoursError) throw new ConfigError([`OFFICE_HOURS=${JSON.stringify(e.OFFICE_HOURS)}: ${err.message}`]);
+    throw err;
+  }
+  if ((e.ADMIN_USERNAME === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(['ADMIN_USERNAME và ADMIN_PASSWORD phải được đặt cùng nhau']);
+  }
   if (thresholds.suggest > thresholds.answer) {
     throw new ConfigError([`MATCH_SUGGEST_THRESHOLD=${thresholds.suggest}: phải nhỏ hơn hoặc bằng MATCH_ANSWER_THRESHOLD (${thresholds.answer})`]);
   }
@@ -177,5 +238,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : null,
     channelsMissing: { messenger: messengerMissing, zalo: zaloMissing },
     zaloSiteVerification: e.ZALO_SITE_VERIFICATION ?? null,
+    inbox: {
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+      initialAdmin: e.ADMIN_USERNAME && e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD } : null,
+      sessionMs: e.SESSION_HOURS * HOUR,
+      secureCookies: e.COOKIE_SECURE ?? null,
+      officeHours: { days: officeDays, holidays: new Set(e.OFFICE_HOLIDAYS ?? DEFAULT_HOLIDAYS), utcOffsetMinutes: VIETNAM_OFFSET_MINUTES },
+      slaFirstResponseMs: e.SLA_FIRST_RESPONSE_HOURS * HOUR,
+      slaWarningMs: e.SLA_WARNING_HOURS * HOUR,
+      handoffMessage: e.HANDOFF_MESSAGE ?? DEFAULT_HANDOFF_MESSAGE,
+      smtpUrl: e.SMTP_URL ?? null,
+      notifyEmails: e.NOTIFY_EMAILS ?? [],
+      notifyFrom: e.NOTIFY_FROM,
+      notifyBatchMs: e.NOTIFY_BATCH_SECONDS * 1000,
+      knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
+    },
   };
 }

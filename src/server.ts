@@ -4,6 +4,7 @@ import { MessengerAdapter } from './channels/messenger/adapter.js';
 import { GraphClient } from './channels/messenger/client.js';
 import { messengerWebhook } from './channels/messenger/webhook.js';
 import type { ChannelAdapter } from './channels/types.js';
+import { WebAdapter } from './channels/web/adapter.js';
 import { webChatRoutes } from './channels/web/routes.js';
 import { ZaloAdapter } from './channels/zalo/adapter.js';
 import { ZaloTokens } from './channels/zalo/tokens.js';
@@ -20,12 +21,21 @@ import type { Logger } from './log.js';
 import { Conversations } from './store/conversations.js';
 import { Journal } from './store/journal.js';
 import { Store } from './store/store.js';
+import { Accounts } from './inbox/accounts.js';
+import { escalationHandler, ticketHooks } from './inbox/escalation.js';
+import { Notifier } from './inbox/notify.js';
+import { OfficerReplies } from './inbox/replies.js';
+import { inboxRoutes } from './inbox/routes.js';
+import { Tickets } from './inbox/tickets.js';
+import { staticAssets } from './web/layout.js';
 
 export interface ServerOptions {
   readonly clock?: () => number;
   readonly retry?: RetryPolicy;
   /** How often to look for re-authorised Zalo tokens while the channel waits for them. */
   readonly tokenWatchMs?: number;
+  /** How often open inbox pages poll for changes. */
+  readonly inboxPollMs?: number;
 }
 
 /** Everything the running product is made of; main.ts listens, tests and benchmarks drive it directly. */
@@ -36,6 +46,10 @@ export interface Server {
   readonly dispatcher: Dispatcher;
   readonly conversations: Conversations;
   readonly bot: Bot;
+  readonly accounts: Accounts;
+  readonly tickets: Tickets;
+  readonly replies: OfficerReplies;
+  readonly notifier: Notifier;
   readonly channels: readonly ChannelStatus[];
   knowledge(): Knowledge;
   health(): Health;
@@ -55,7 +69,25 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     logger.warn({ line }, 'unreadable line in the inbound journal skipped'),
   );
   const conversations = new Conversations(store);
-  const bot = new Bot({ knowledge: () => knowledge, thresholds: config.thresholds, footer: config.footer, states: conversations, clock });
+  const accounts = new Accounts(store, config.inbox.sessionMs, clock);
+  const initialAdmin = await accounts.ensureInitialAdmin(config.inbox.initialAdmin);
+  if (initialAdmin) logger.info({ username: initialAdmin.username }, 'first admin account created from ADMIN_USERNAME');
+  const tickets = new Tickets({
+    store,
+    calendar: config.inbox.officeHours,
+    slaFirstResponseMs: config.inbox.slaFirstResponseMs,
+    slaWarningMs: config.inbox.slaWarningMs,
+    takeoverMs: config.takeoverMs,
+    clock,
+  });
+  const notifier = new Notifier({
+    smtpUrl: config.inbox.smtpUrl,
+    to: config.inbox.notifyEmails,
+    from: config.inbox.notifyFrom,
+    batchMs: config.inbox.notifyBatchMs,
+    publicUrl: config.inbox.publicUrl,
+    logger,
+  });
 
   const adapters = new Map<ChannelName, ChannelAdapter>();
   const authFailures = new Map<ChannelName, string>();
@@ -72,6 +104,8 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       ),
     );
   }
+  const webAdapter = config.webChat ? new WebAdapter(clock) : null;
+  if (webAdapter) adapters.set('web', webAdapter);
   let zaloTokens: ZaloTokens | null = null;
   let release: (channel: ChannelName) => void = () => undefined;
   if (config.zalo) {
@@ -81,12 +115,31 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     adapters.set('zalo', new ZaloAdapter({ apiUrl: config.zalo.apiUrl, tokens: zaloTokens }));
   }
   const stopWatchingTokens = zaloTokens?.watch(options.tokenWatchMs) ?? (() => undefined);
+  const replies = new OfficerReplies({
+    store,
+    tickets,
+    conversations,
+    channels: adapters,
+    logger,
+    clock,
+    ...(options.retry ? { retry: options.retry } : {}),
+    onChange: () => tickets.bump(),
+  });
+  const bot = new Bot({
+    knowledge: () => knowledge,
+    thresholds: config.thresholds,
+    footer: config.footer,
+    states: conversations,
+    clock,
+    handoff: escalationHandler({ tickets, replies, conversations, notifier, knowledge: () => knowledge, handoffMessage: config.inbox.handoffMessage, logger }),
+  });
   const pipeline = new Pipeline({
     bot,
     conversations,
     logger,
     takeoverMs: config.takeoverMs,
     clock,
+    tickets: ticketHooks(tickets, replies),
     profile: async (channel, userId) => adapters.get(channel)?.profile?.(userId) ?? null,
   });
   const dispatcher = new Dispatcher({
@@ -122,7 +175,24 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       }),
     );
   }
-  if (config.webChat) routers.push(webChatRoutes(bot, conversations));
+  if (webAdapter) routers.push(webChatRoutes(bot, conversations, webAdapter));
+  routers.push(
+    staticAssets(),
+    inboxRoutes({
+      accounts,
+      tickets,
+      replies,
+      conversations,
+      knowledge: () => knowledge,
+      footer: config.footer,
+      knowledgeDir: config.knowledgeDir,
+      secureCookies: config.inbox.secureCookies,
+      sessionMs: config.inbox.sessionMs,
+      logger,
+      clock,
+      ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}),
+    }),
+  );
 
   const channels: ChannelStatus[] = [
     config.messenger
@@ -155,6 +225,11 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   };
   const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat });
   dispatcher.resume();
+  const resumedReplies = replies.resume();
+  if (resumedReplies > 0) logger.info({ count: resumedReplies }, 'resuming officer replies queued before the restart');
+  if (accounts.list().length === 0) {
+    logger.warn('no inbox account yet: set ADMIN_USERNAME and ADMIN_PASSWORD, or run npm run user:add -- --admin <name>');
+  }
 
   return {
     app,
@@ -163,11 +238,16 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     dispatcher,
     conversations,
     bot,
+    accounts,
+    tickets,
+    replies,
+    notifier,
     channels,
     knowledge: () => knowledge,
     health,
     async close(graceMs = 5000) {
       stopWatchingTokens();
+      await notifier.flush();
       await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
       await journal.close();
       await store.close();

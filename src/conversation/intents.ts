@@ -1,3 +1,4 @@
+import { FUNCTION_WORDS } from '../matching/lexicon.js';
 import { normalize, type Normalized } from '../matching/normalize.js';
 
 export type SmallTalk = 'greeting' | 'thanks' | 'ack' | 'bye' | 'identity' | 'empty';
@@ -43,13 +44,24 @@ const HUMAN_PHRASES = [
   'gap admin', 'gap ad', 'chat voi nguoi', 'tro chuyen voi can bo', 'can bo tra loi', 'hoi can bo',
   'hoi truc tiep can bo', 'chuyen nguoi that', 'gap tu van',
 ];
-/** A request *about* reaching someone ("làm sao gặp cán bộ", "số điện thoại cán bộ") is an FAQ question. */
-const HOW_TO = ['lam sao', 'lam the nao', 'cach', 'o dau', 'the nao', 'so dien thoai', 'dia chi', 'email', 'lich'];
+/** A question *about* reaching someone ("làm sao gặp cán bộ", "số điện thoại cán bộ") is an FAQ question. */
+const HOW_TO_REACH = [
+  /\b(lam sao|lam the nao|cach|muon biet cach)( de)? (gap|lien he|noi chuyen|ket noi)\b/,
+  /\b(gap|lien he|noi chuyen voi) (truc tiep )?(can bo|nhan vien|tu van vien|nguoi)( \w+)? (o dau|the nao|nhu the nao|bang cach nao|luc nao|khi nao)\b/,
+  /\b(so dien thoai|dia chi|email|lich tiep)\b/,
+];
+
+const HUMAN_WORDS = new Set(HUMAN_PHRASES.flatMap((p) => p.split(' ')).concat(['cho', 'muon', 'can', 'xin', 'duoc', 'di', 'luon', 'ngay']));
+
+/** The words of a request for a person that are not the request itself: empty for "cho em gặp cán bộ với". */
+export function questionBesidesRequest(n: Normalized): string[] {
+  return n.content.map((w) => w.text).filter((w) => !HUMAN_WORDS.has(w) && !FUNCTION_WORDS.has(w));
+}
 
 export function isHumanRequest(n: Normalized): boolean {
   const folded = n.words.map((w) => w.text).join(' ');
   if (!HUMAN_PHRASES.some((p) => has(folded, p))) return false;
-  return !HOW_TO.some((p) => has(folded, p));
+  return !HOW_TO_REACH.some((p) => p.test(folded));
 }
 
 export function analyse(text: string): { normalized: Normalized; smallTalk: SmallTalk | null; humanRequest: boolean } {

@@ -2,7 +2,7 @@ import { decide, type DecisionThresholds } from '../matching/decide.js';
 import { search, type SearchResult } from '../matching/search.js';
 import { fold } from '../matching/fold.js';
 import { composeAnswer, type AnswerFooter } from './answer.js';
-import { analyse, type SmallTalk } from './intents.js';
+import { analyse, questionBesidesRequest, type SmallTalk } from './intents.js';
 import type { Knowledge } from './knowledge.js';
 import { decodePayload, encodePayload, type Payload } from './payloads.js';
 import { fill, TEXTS } from './texts.js';
@@ -68,8 +68,9 @@ export function respond(message: IncomingMessage, state: ConversationState, ctx:
 
   const { normalized, smallTalk, humanRequest } = analyse(message.text);
   if (humanRequest) {
-    // "gặp cán bộ" alone right after an unanswered question hands over that question.
-    const question = normalized.content.length <= 3 && awaiting?.question ? awaiting.question : message.text;
+    // "gặp cán bộ" alone hands over the question asked before it (the pending one, or else the escalation layer
+    // looks it up in the conversation); a message with its own question hands over that message.
+    const question = questionBesidesRequest(normalized).length === 0 ? (awaiting?.question ?? '') : message.text;
     return handoff('user-request', question, 'human-request');
   }
   if (smallTalk) return welcome(ctx, smallTalk, 'smalltalk');

@@ -11,6 +11,16 @@ export interface PipelineResult {
   readonly replies: readonly Reply[];
 }
 
+/** What the officer inbox needs to know of the conversation, and the one thing it decides: whether a person handles it. */
+export interface TicketHooks {
+  /** Every user message, so an open ticket keeps the whole conversation. */
+  userWrote(channel: ChannelName, userId: string, text: string, at: number): void;
+  /** True while an officer handles this user: the bot stays silent. */
+  humanHandling(channel: ChannelName, userId: string, now: number): boolean;
+  botSaid(channel: ChannelName, userId: string, text: string, at: number): void;
+  receipt(channel: ChannelName, userId: string, messageIds: readonly string[], status: 'delivered' | 'seen', at: number): void;
+}
+
 export interface PipelineOptions {
   readonly bot: Bot;
   readonly conversations: Conversations;
@@ -19,8 +29,7 @@ export interface PipelineOptions {
   readonly takeoverMs: number;
   /** Profile lookup per channel (display names for tickets), best effort. */
   readonly profile?: (channel: ChannelName, userId: string) => Promise<string | null>;
-  /** Messages from a user whose conversation a person has taken over (the inbox appends them to the ticket). */
-  readonly whilePaused?: (channel: ChannelName, userId: string, text: string, at: number) => Promise<void>;
+  readonly tickets?: TicketHooks;
   readonly clock?: () => number;
 }
 
@@ -44,18 +53,21 @@ export class Pipeline {
       case 'interaction':
         conversations.touched(event.channel, event.userId, event.at);
         return null;
-      case 'unfollow':
       case 'delivery':
+        this.o.tickets?.receipt(event.channel, event.userId, event.messageIds, event.status, event.at);
+        return null;
+      case 'unfollow':
         return null;
       case 'message': {
         const m = event.message;
-        conversations.userSaid(m.channel, m.userId, m.text || `(${m.kind})`, m.timestamp, m.displayName);
+        const text = m.text || `(${m.kind === 'attachment' ? 'tệp đính kèm' : m.kind})`;
+        conversations.userSaid(m.channel, m.userId, text, m.timestamp, m.displayName);
+        this.o.tickets?.userWrote(m.channel, m.userId, text, m.timestamp);
         this.lookUpProfile(m.channel, m.userId);
-        if (conversations.isPaused(m.channel, m.userId, now)) {
-          await this.o.whilePaused?.(m.channel, m.userId, m.text, m.timestamp);
-          return null;
-        }
+        // A person is talking to this user (from the inbox or the platform's own inbox): the bot keeps quiet.
+        if (conversations.isPaused(m.channel, m.userId, now) || this.o.tickets?.humanHandling(m.channel, m.userId, now)) return null;
         const response = await this.o.bot.handle(m);
+        for (const r of response.replies) if (r.kind !== 'handoff') this.o.tickets?.botSaid(m.channel, m.userId, r.text, now);
         return { channel: m.channel, userId: m.userId, replies: response.replies };
       }
     }

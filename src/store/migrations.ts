@@ -1,4 +1,4 @@
-import { emptyData, SCHEMA_VERSION, type Schema } from './schema.js';
+import { SCHEMA_VERSION, type Schema } from './schema.js';
 
 /**
  * Migrations from version n to n + 1, applied in order on start (the previous file is kept as db.json.v<n>.bak).
@@ -13,6 +13,5 @@ export function migrate(data: Record<string, unknown>, from: number): Schema {
     step(data);
     data.version = v + 1;
   }
-  // Collections added since the file was written start empty.
-  return { ...emptyData(), ...data } as Schema;
+  return data as unknown as Schema;
 }

@@ -44,14 +44,116 @@ export const DELIVERY_FAILURE_LIMIT = 500;
 export const TRANSCRIPT_LIMIT = 12;
 export const TRANSCRIPT_TEXT_LIMIT = { user: 1000, bot: 280, officer: 2000 } as const;
 
+export type Role = 'officer' | 'admin';
+
+/** An inbox account. Passwords are stored as scrypt hashes only. */
+export interface StaffUser {
+  readonly id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** "scrypt$N$r$p$salt$hash" (base64). */
+  passwordHash: string;
+  createdAt: number;
+  failedLogins: number;
+  lockedUntil: number;
+  disabled: boolean;
+}
+
+export interface Session {
+  /** SHA-256 of the cookie value: a stolen database does not give working sessions. */
+  readonly id: string;
+  readonly userId: string;
+  readonly csrf: string;
+  readonly createdAt: number;
+  lastSeenAt: number;
+  readonly expiresAt: number;
+}
+
+export type TicketStatus = 'open' | 'claimed' | 'answered' | 'closed';
+export type ReplyStatus = 'queued' | 'sent' | 'failed';
+
+export interface TicketReply {
+  readonly id: string;
+  readonly at: number;
+  /** Staff user id. */
+  readonly by: string;
+  readonly text: string;
+  /** The FAQ entry sent in one click, if any. */
+  readonly entryId: string | null;
+  status: ReplyStatus;
+  attempts: number;
+  /** The platform's reason for a failure (or our local refusal: messaging window). */
+  error: string | null;
+  sentAt: number | null;
+  /** Platform message ids, for delivery receipts. */
+  messageIds: string[];
+  deliveredAt: number | null;
+  seenAt: number | null;
+}
+
+export interface TicketNote {
+  readonly at: number;
+  readonly by: string;
+  readonly text: string;
+}
+
+/** A question handed over to officers. */
+export interface Ticket {
+  readonly id: number;
+  readonly channel: ChannelName;
+  readonly userId: string;
+  displayName: string | null;
+  /** The question that was handed over. */
+  readonly question: string;
+  readonly reason: 'user-request' | 'no-answer' | 'feedback';
+  /** The conversation before the hand-over, then every message while the ticket is open. */
+  transcript: TranscriptItem[];
+  /** What the matcher considered for the question, so an officer can send an existing answer in one click. */
+  readonly candidates: ReadonlyArray<{ readonly id: string; readonly score: number; readonly question: string }>;
+  status: TicketStatus;
+  assignee: string | null;
+  readonly createdAt: number;
+  updatedAt: number;
+  /** When an officer first replied (SLA: first response). */
+  firstResponseAt: number | null;
+  /** The first-response deadline, counted in working time. */
+  readonly slaDueAt: number;
+  /** Last message from the user, and last reply by an officer. */
+  lastUserMessageAt: number;
+  lastOfficerReplyAt: number | null;
+  /** When an officer last handed the conversation back to the bot. */
+  botResumedAt: number | null;
+  closedAt: number | null;
+  /** Officers have not opened it since the user last wrote. */
+  unread: boolean;
+  notes: TicketNote[];
+  replies: TicketReply[];
+}
+
+export interface AuditEntry {
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly ticketId: number | null;
+  readonly detail: string;
+}
+
+export const AUDIT_LIMIT = 20_000;
+
 export interface Schema {
   version: number;
   /** Keyed by "channel:userId". */
   conversations: Record<string, ConversationRecord>;
   /** Most recent first is not guaranteed; capped at DELIVERY_FAILURE_LIMIT, oldest dropped. */
   deliveryFailures: DeliveryFailure[];
+  users: StaffUser[];
+  sessions: Session[];
+  tickets: Ticket[];
+  audit: AuditEntry[];
+  counters: { ticket: number };
 }
 
 export function emptyData(): Schema {
-  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [] };
+  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], counters: { ticket: 0 } };
 }

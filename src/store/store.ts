@@ -37,6 +37,8 @@ export class Store {
       await copyFile(file, `${file}.v${version}.bak`);
       db.data = migrate(db.data as unknown as Record<string, unknown>, version);
     }
+    // Collections added to the schema since this file was written start empty.
+    db.data = { ...emptyData(), ...db.data };
     const store = new Store(db);
     await store.flush();
     return store;

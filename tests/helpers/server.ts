@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/config.js';
 import { createServer, type Server } from '../../src/server.js';
 import { sign } from '../../src/channels/messenger/signature.js';
 import { zaloMac } from '../../src/channels/zalo/signature.js';
+
+export const ADMIN = { username: 'quantri', password: 'mat-khau-quan-tri-1' };
 
 export const FB = {
   appSecret: 'test-app-secret-0123456789abcdef',
@@ -29,6 +31,7 @@ export class LogSink extends Writable {
 
 export interface TestServer extends Server {
   readonly dataDir: string;
+  readonly knowledgeDir: string;
   readonly logs: LogSink;
 }
 
@@ -42,6 +45,7 @@ export async function startServer(
   dataDir?: string,
   clock: () => number = () => FIXTURE_NOW,
 ): Promise<TestServer> {
+  if (env.KNOWLEDGE_DIR === 'copy') env = { ...env, KNOWLEDGE_DIR: await copyKnowledge() };
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'srv-')));
   const config = loadConfig({
     DATA_DIR: dir,
@@ -51,12 +55,21 @@ export async function startServer(
     FB_PAGE_ACCESS_TOKEN: FB.pageToken,
     FB_APP_ID: FB.appId,
     FB_GRAPH_API_URL: graphUrl,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
     ...env,
   });
   const logs = new LogSink();
   const logger = pino({ level: 'debug' }, logs);
   const server = await createServer(config, logger, { clock, retry: { attempts: 4, baseMs: 1, maxMs: 5 }, tokenWatchMs: 50 });
-  return Object.assign(server, { dataDir: dir, logs });
+  return Object.assign(server, { dataDir: dir, knowledgeDir: config.knowledgeDir, logs });
+}
+
+/** A private copy of the shipped knowledge base, for tests that write into it. */
+export async function copyKnowledge(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'knowledge-'));
+  await cp(path.resolve('knowledge'), dir, { recursive: true });
+  return dir;
 }
 
 export async function fixture(name: string): Promise<string> {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { WebAdapter } from '../../src/channels/web/adapter.js';
 import { webChatRoutes } from '../../src/channels/web/routes.js';
 import { DEFAULT_FOOTER } from '../../src/conversation/answer.js';
 import { Bot } from '../../src/conversation/bot.js';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const bot = new Bot({ knowledge: () => knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, states: conversations });
   app = createApp({
     logger: silentLogger(),
-    routers: [webChatRoutes(bot, conversations)],
+    routers: [webChatRoutes(bot, conversations, new WebAdapter())],
     health: () => ({ status: 'ok', knowledge: { entries: 46, drafts: 0, warnings: 0 }, channels: { messenger: { enabled: false, detail: 'thiếu FB_APP_SECRET' } } }),
   });
 });

@@ -63,3 +63,39 @@ describe('Store', () => {
     await expect(Store.open(dir)).rejects.toThrow(/version/);
   });
 });
+
+describe('Store crash safety', () => {
+  it('a process killed in the middle of writes never leaves a corrupt file', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await tempDir();
+    const script = path.join(dir, 'writer.mts');
+    await writeFile(
+      script,
+      `import { Store } from ${JSON.stringify(path.resolve('src/store/store.ts'))};
+const store = await Store.open(${JSON.stringify(dir)});
+process.stdout.write('ready\\n');
+for (let i = 0; ; i++) {
+  await store.update((d) => { d.audit.push({ at: i, actor: 'x'.repeat(200), action: 'a', ticketId: null, detail: 'y'.repeat(500) }); });
+}
+`,
+    );
+    for (let round = 0; round < 3; round++) {
+      // node itself (not the tsx wrapper, which would leave its child running when killed).
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await new Promise((r) => setTimeout(r, 150 + round * 100));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const store = await Store.open(dir); // parses: never a half-written file
+      expect(store.data.audit.length).toBeGreaterThan(0);
+    }
+  }, 30_000);
+
+  it('fills collections added since the file was written', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'db.json'), JSON.stringify({ version: 1, conversations: {} }));
+    const store = await Store.open(dir);
+    expect(store.data.tickets).toEqual([]);
+    expect(store.data.counters).toEqual({ ticket: 0 });
+  });
+});

@@ -13,6 +13,7 @@ export function chatPage(): string {
   .msg { padding: 8px 12px; border-radius: 14px; max-width: 85%; white-space: pre-wrap; line-height: 1.4; }
   .user { align-self: flex-end; background: #0b5394; color: #fff; }
   .bot { align-self: flex-start; background: #fff; border: 1px solid #ddd; }
+  .officer { background: #e6f4ea; border-color: #b7dfc3; }
   .choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
   .choices button { border: 1px solid #0b5394; color: #0b5394; background: #fff; border-radius: 14px; padding: 4px 10px; cursor: pointer; }
   .meta { font-size: 12px; color: #666; align-self: flex-start; }
@@ -78,6 +79,18 @@ export const CHAT_SCRIPT = `(() => {
       log.appendChild(m);
     }
   }
+  // An officer's answer to a question handed over from this page arrives later: look for it now and then.
+  let after = Date.now();
+  setInterval(async () => {
+    try {
+      const res = await fetch('/api/messages?user=' + encodeURIComponent(user) + '&after=' + after);
+      if (!res.ok) return;
+      for (const m of (await res.json()).messages) {
+        after = Math.max(after, m.at);
+        add('bot officer', 'Cán bộ hải quan: ' + m.text);
+      }
+    } catch {}
+  }, 4000);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = input.value.trim();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Bot } from '../../conversation/bot.js';
 import type { Conversations } from '../../store/conversations.js';
 import { replyText } from '../../store/conversations.js';
+import type { WebAdapter } from './adapter.js';
 import { CHAT_SCRIPT, chatPage } from './page.js';
 
 const AskBody = z.object({
@@ -16,13 +17,19 @@ const AskBody = z.object({
  * The web chat: a page at /chat and its API at POST /api/ask. A test channel for staff (no Facebook needed),
  * going through the same Bot as the webhooks.
  */
-export function webChatRoutes(bot: Bot, conversations: Conversations): Router {
+export function webChatRoutes(bot: Bot, conversations: Conversations, outbox: WebAdapter): Router {
   const router = Router();
   router.get('/chat', (_req, res) => {
     res.type('html').send(chatPage());
   });
   router.get('/chat.js', (_req, res) => {
     res.type('application/javascript').send(CHAT_SCRIPT);
+  });
+  // Officers' replies to tickets opened from this page.
+  router.get('/api/messages', (req, res) => {
+    const user = String(req.query.user ?? '');
+    if (!/^[\w.-]{1,64}$/.test(user)) return void res.status(400).json({ error: 'user không hợp lệ' });
+    res.json({ messages: outbox.since(user, Number(req.query.after ?? 0) || 0) });
   });
   router.post('/api/ask', express.json({ limit: '16kb' }), async (req, res, next) => {
     const parsed = AskBody.safeParse(req.body ?? {});

@@ -1,0 +1,132 @@
+import { createHash, randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { Role, Session, StaffUser } from '../store/schema.js';
+
+const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCallback(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 } as const;
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** "scrypt$N$r$p$salt$hash": parameters travel with the hash so they can be raised later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export type LoginResult =
+  | { readonly ok: true; readonly user: StaffUser; readonly token: string; readonly session: Session }
+  | { readonly ok: false; readonly reason: 'invalid' | 'locked'; readonly lockedUntil?: number };
+
+export class AccountError extends Error {}
+
+/** Staff accounts and their sessions, in the store. */
+export class Accounts {
+  // A hash to compare against when the username does not exist, so timing does not reveal which usernames exist.
+  private readonly dummyHash = hashPassword(randomUUID());
+
+  constructor(
+    private readonly store: Store,
+    private readonly sessionMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  list(): readonly StaffUser[] {
+    return this.store.data.users;
+  }
+
+  byId(id: string): StaffUser | undefined {
+    return this.store.data.users.find((u) => u.id === id);
+  }
+
+  async create(username: string, password: string, role: Role, displayName = username): Promise<StaffUser> {
+    const name = username.trim().toLowerCase();
+    if (!/^[a-z0-9._-]{3,32}$/.test(name)) throw new AccountError('Tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, số, dấu chấm, gạch.');
+    if (password.length < MIN_PASSWORD_LENGTH) throw new AccountError(`Mật khẩu cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`);
+    if (this.store.data.users.some((u) => u.username === name)) throw new AccountError(`Tài khoản "${name}" đã tồn tại.`);
+    const user: StaffUser = {
+      id: randomUUID(),
+      username: name,
+      displayName: displayName.trim() || name,
+      role,
+      passwordHash: await hashPassword(password),
+      createdAt: this.clock(),
+      failedLogins: 0,
+      lockedUntil: 0,
+      disabled: false,
+    };
+    await this.store.update((d) => d.users.push(user));
+    return user;
+  }
+
+  /** Checks a password; five failures in a row lock the account for 15 minutes. */
+  async login(username: string, password: string): Promise<LoginResult> {
+    const now = this.clock();
+    const user = this.store.data.users.find((u) => u.username === username.trim().toLowerCase() && !u.disabled);
+    if (!user) {
+      await verifyPassword(password, await this.dummyHash);
+      return { ok: false, reason: 'invalid' };
+    }
+    if (user.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      await this.store.update(() => {
+        user.failedLogins += 1;
+        if (user.failedLogins >= MAX_FAILED_LOGINS) {
+          user.lockedUntil = now + LOCKOUT_MS;
+          user.failedLogins = 0;
+        }
+      });
+      return user.lockedUntil > now ? { ok: false, reason: 'locked', lockedUntil: user.lockedUntil } : { ok: false, reason: 'invalid' };
+    }
+    const token = randomBytes(32).toString('base64url');
+    const session: Session = { id: sha256(token), userId: user.id, csrf: randomBytes(24).toString('base64url'), createdAt: now, lastSeenAt: now, expiresAt: now + this.sessionMs };
+    await this.store.update((d) => {
+      user.failedLogins = 0;
+      d.sessions = d.sessions.filter((s) => s.expiresAt > now);
+      d.sessions.push(session);
+    });
+    return { ok: true, user, token, session };
+  }
+
+  /** The session and user behind a cookie value, if valid and unexpired. */
+  session(token: string | undefined): { session: Session; user: StaffUser } | null {
+    if (!token) return null;
+    const id = sha256(token);
+    const now = this.clock();
+    const session = this.store.data.sessions.find((s) => s.id === id);
+    if (!session || session.expiresAt <= now) return null;
+    const user = this.byId(session.userId);
+    if (!user || user.disabled) return null;
+    if (now - session.lastSeenAt > 60_000) this.store.updateLazily(() => (session.lastSeenAt = now));
+    return { session, user };
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (!token) return;
+    const id = sha256(token);
+    await this.store.update((d) => {
+      d.sessions = d.sessions.filter((s) => s.id !== id);
+    });
+  }
+
+  /** On first start, the admin from ADMIN_USERNAME / ADMIN_PASSWORD, if there is no account yet. */
+  async ensureInitialAdmin(initial: { username: string; password: string } | null): Promise<StaffUser | null> {
+    if (!initial || this.store.data.users.length > 0) return null;
+    return this.create(initial.username, initial.password, 'admin', 'Quản trị viên');
+  }
+}
