@@ -10,7 +10,7 @@ export interface ChannelStatus {
 
 export interface Health {
   readonly status: 'ok' | 'degraded';
-  readonly knowledge: { readonly entries: number; readonly drafts: number; readonly warnings: number };
+  readonly knowledge: { readonly entries: number; readonly drafts: number; readonly warnings: number; readonly lastReloadRefused?: string };
   readonly channels: Readonly<Record<string, { enabled: boolean; detail: string }>>;
 }
 

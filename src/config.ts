@@ -26,6 +26,8 @@ export interface Config {
   /** Zalo domain verification code (served as /zalo_verifier<CODE>.html and a meta tag on /). */
   readonly zaloSiteVerification: string | null;
   readonly inbox: InboxConfig;
+  /** kb:check flags entries not reviewed within this many months. */
+  readonly kbStaleMonths: number;
 }
 
 export interface InboxConfig {
@@ -153,6 +155,7 @@ const Env = z.object({
     .optional(),
   NOTIFY_FROM: z.string().default('Tro ly Hai quan Hoanh Mo <no-reply@localhost>'),
   NOTIFY_BATCH_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  KB_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 
 /** The variables a channel needs before it is enabled. */
@@ -253,5 +256,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notifyBatchMs: e.NOTIFY_BATCH_SECONDS * 1000,
       knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
     },
+    kbStaleMonths: e.KB_STALE_MONTHS,
   };
 }

@@ -11,12 +11,12 @@ import { ZaloTokens } from './channels/zalo/tokens.js';
 import { zaloVerificationRoute, zaloWebhook } from './channels/zalo/webhook.js';
 import type { Config } from './config.js';
 import { Bot } from './conversation/bot.js';
-import { indexKnowledge, type Knowledge } from './conversation/knowledge.js';
+import type { Knowledge } from './conversation/knowledge.js';
+import { LiveKnowledge } from './conversation/live-knowledge.js';
 import type { ChannelName } from './conversation/types.js';
 import { Dispatcher, type InboundJournal } from './dispatch/dispatcher.js';
 import { Pipeline } from './dispatch/pipeline.js';
 import type { RetryPolicy } from './dispatch/retry.js';
-import { loadKnowledgeBase } from './knowledge/load.js';
 import type { Logger } from './log.js';
 import { Conversations } from './store/conversations.js';
 import { Journal } from './store/journal.js';
@@ -36,6 +36,8 @@ export interface ServerOptions {
   readonly tokenWatchMs?: number;
   /** How often open inbox pages poll for changes. */
   readonly inboxPollMs?: number;
+  /** Quiet time after a change in the knowledge directory before it is reloaded. */
+  readonly knowledgeDebounceMs?: number;
 }
 
 /** Everything the running product is made of; main.ts listens, tests and benchmarks drive it directly. */
@@ -51,6 +53,7 @@ export interface Server {
   readonly replies: OfficerReplies;
   readonly notifier: Notifier;
   readonly channels: readonly ChannelStatus[];
+  readonly live: LiveKnowledge;
   knowledge(): Knowledge;
   health(): Health;
   /** Finishes queued work (up to `graceMs`), then flushes the journal and the store. */
@@ -63,7 +66,9 @@ export interface Server {
  */
 export async function createServer(config: Config, logger: Logger, options: ServerOptions = {}): Promise<Server> {
   const clock = options.clock ?? Date.now;
-  const knowledge = indexKnowledge(await loadKnowledgeBase(config.knowledgeDir));
+  const live = await LiveKnowledge.load(config.knowledgeDir, logger, clock);
+  const knowledge = () => live.current;
+  const stopWatchingKnowledge = live.watch(options.knowledgeDebounceMs);
   const store = await Store.open(config.dataDir);
   const journal: InboundJournal = await Journal.open(config.dataDir, clock, (line) =>
     logger.warn({ line }, 'unreadable line in the inbound journal skipped'),
@@ -126,12 +131,12 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     onChange: () => tickets.bump(),
   });
   const bot = new Bot({
-    knowledge: () => knowledge,
+    knowledge,
     thresholds: config.thresholds,
     footer: config.footer,
     states: conversations,
     clock,
-    handoff: escalationHandler({ tickets, replies, conversations, notifier, knowledge: () => knowledge, handoffMessage: config.inbox.handoffMessage, logger }),
+    handoff: escalationHandler({ tickets, replies, conversations, notifier, knowledge, handoffMessage: config.inbox.handoffMessage, logger }),
   });
   const pipeline = new Pipeline({
     bot,
@@ -183,7 +188,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       tickets,
       replies,
       conversations,
-      knowledge: () => knowledge,
+      knowledge,
       footer: config.footer,
       knowledgeDir: config.knowledgeDir,
       secureCookies: config.inbox.secureCookies,
@@ -210,11 +215,16 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     return `cần cấp quyền lại Zalo OA: ${why} — chạy npm run zalo:auth${held > 0 ? `; ${held} tin trả lời đang chờ gửi` : ''}`;
   };
   const health = (): Health => {
-    const kb = knowledge.base;
+    const kb = live.current.base;
     const zalo = zaloProblem();
     return {
       status: authFailures.size > 0 || zalo ? 'degraded' : 'ok',
-      knowledge: { entries: kb.entries.length, drafts: kb.drafts.length, warnings: kb.warnings.length },
+      knowledge: {
+        entries: kb.entries.length,
+        drafts: kb.drafts.length,
+        warnings: kb.warnings.length,
+        ...(live.lastFailure ? { lastReloadRefused: `${live.lastFailure.problems.filter((p) => p.severity === 'error').length} lỗi: bản trước vẫn đang được dùng` } : {}),
+      },
       channels: Object.fromEntries(
         channels.map((c) => {
           const failure = c.name === 'zalo' && zalo ? zalo : authFailures.has(c.name as ChannelName) ? `lỗi xác thực: ${authFailures.get(c.name as ChannelName)}` : null;
@@ -243,10 +253,12 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     replies,
     notifier,
     channels,
-    knowledge: () => knowledge,
+    live,
+    knowledge,
     health,
     async close(graceMs = 5000) {
       stopWatchingTokens();
+      stopWatchingKnowledge();
       await notifier.flush();
       await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
       await journal.close();

@@ -185,6 +185,12 @@ export function parseEntryFile(
       answerMarkdown: filled.text.trim(),
       answerText,
       file,
+      lines: {
+        question: source.lineOf(['question']),
+        alternates: fm.alternates.map((_, i) => source.lineOf(['alternates', i])),
+        legalBasis: (fm.legal_basis ?? []).map((_, i) => source.lineOf(['legal_basis', i])),
+        reviewedOn: source.lineOf(['reviewed_on']),
+      },
     },
     problems,
     idLine,

@@ -25,6 +25,15 @@ export interface FaqEntry {
   readonly answerText: string;
   /** Path relative to the knowledge directory's parent, e.g. "knowledge/thue/hoan-thue.md". */
   readonly file: string;
+  /** Where things are in the file, for reports. */
+  readonly lines: EntryLines;
+}
+
+export interface EntryLines {
+  readonly question: number;
+  readonly alternates: readonly number[];
+  readonly legalBasis: readonly number[];
+  readonly reviewedOn: number;
 }
 
 export interface Category {
