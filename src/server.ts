@@ -28,6 +28,7 @@ import { OfficerReplies } from './inbox/replies.js';
 import { inboxRoutes } from './inbox/routes.js';
 import { Tickets } from './inbox/tickets.js';
 import { staticAssets } from './web/layout.js';
+import { adminRoutes } from './admin/routes.js';
 
 export interface ServerOptions {
   readonly clock?: () => number;
@@ -196,6 +197,17 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       logger,
       clock,
       ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}),
+    }),
+    adminRoutes({
+      live,
+      knowledgeDir: config.knowledgeDir,
+      store,
+      tickets,
+      thresholds: config.thresholds,
+      footer: config.footer,
+      staleAfterMonths: config.kbStaleMonths,
+      logger,
+      clock,
     }),
   );
 

@@ -61,7 +61,8 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   const loginLimiter = new RateLimiter(10, 15 * 60 * 1000, o.clock);
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   router.use(['/inbox', '/static'], securityHeaders);
-  router.use('/inbox', form, loadStaff(o.accounts));
+  router.use('/inbox', form);
+  router.use(['/inbox', '/admin'], loadStaff(o.accounts));
 
   // --- login ---------------------------------------------------------------------------------------------
   router.get('/inbox/login', (req, res) => {

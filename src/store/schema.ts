@@ -141,6 +141,17 @@ export interface AuditEntry {
 
 export const AUDIT_LIMIT = 20_000;
 
+/** "Hữu ích 👍 / Chưa đúng 👎" on an FAQ answer. */
+export interface FeedbackRecord {
+  readonly at: number;
+  readonly channel: ChannelName;
+  readonly userId: string;
+  readonly entryId: string;
+  /** The user's question that got this answer (for knowledge gaps). */
+  readonly question: string;
+  readonly helpful: boolean;
+}
+
 export interface Schema {
   version: number;
   /** Keyed by "channel:userId". */
@@ -151,9 +162,10 @@ export interface Schema {
   sessions: Session[];
   tickets: Ticket[];
   audit: AuditEntry[];
+  feedback: FeedbackRecord[];
   counters: { ticket: number };
 }
 
 export function emptyData(): Schema {
-  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], counters: { ticket: 0 } };
+  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 } };
 }

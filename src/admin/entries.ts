@@ -1,0 +1,64 @@
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { parseEntryFile } from '../knowledge/parse.js';
+import type { KnowledgeBase, KnowledgeProblem } from '../knowledge/types.js';
+
+/** Editing entry files from the admin pages: every save is validated exactly like the loader, then written atomically. */
+export class EntryFileError extends Error {
+  constructor(readonly problems: readonly KnowledgeProblem[]) {
+    super(problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n'));
+    this.name = 'EntryFileError';
+  }
+}
+
+export function entryPath(knowledgeDir: string, category: string, id: string): string {
+  if (!/^[a-z0-9-]+$/.test(category) || !/^[a-z0-9-]+$/.test(id)) throw new EntryFileError([{ file: `${category}/${id}`, line: 1, message: 'đường dẫn không hợp lệ', severity: 'error' }]);
+  return path.join(knowledgeDir, category, `${id}.md`);
+}
+
+export async function readEntry(knowledgeDir: string, category: string, id: string): Promise<string> {
+  return readFile(entryPath(knowledgeDir, category, id), 'utf8');
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}
+
+/**
+ * Validates the new text of an entry file and saves it. Refused (nothing written) with every problem when the file
+ * would not load, or when its id is taken by an entry of another category.
+ */
+export async function saveEntry(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, text: string): Promise<void> {
+  const display = `${category}/${id}.md`;
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const parsed = parseEntryFile(display, normalized, category, kb.variables);
+  const errors = parsed.problems.filter((p) => p.severity === 'error');
+  const clash = [...kb.entries, ...kb.drafts].find((e) => e.id === id && e.category !== category);
+  if (clash) errors.push({ file: display, line: parsed.idLine, message: `mã "${id}" đã dùng ở ${clash.file}`, severity: 'error' });
+  if (errors.length > 0) throw new EntryFileError(errors);
+  await writeAtomically(entryPath(knowledgeDir, category, id), normalized.endsWith('\n') ? normalized : `${normalized}\n`);
+}
+
+/** A draft made servable: `draft: true` removed, reviewed today; refused with the report if it would not load. */
+export async function approveDraft(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, today: string): Promise<void> {
+  const text = await readEntry(knowledgeDir, category, id);
+  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text.replace(/\r\n?/g, '\n'));
+  if (!m) throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'tệp không có phần khai báo', severity: 'error' }]);
+  const doc = parseDocument(m[1]!);
+  doc.delete('draft');
+  doc.set('reviewed_on', today);
+  await saveEntry(knowledgeDir, kb, category, id, `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${m[2]!}`);
+}
+
+export async function deleteEntry(knowledgeDir: string, category: string, id: string): Promise<void> {
+  await unlink(entryPath(knowledgeDir, category, id));
+}

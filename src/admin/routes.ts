@@ -1,0 +1,217 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { LiveKnowledge } from '../conversation/live-knowledge.js';
+import { EMPTY_STATE, respond } from '../conversation/respond.js';
+import type { AnswerFooter } from '../conversation/answer.js';
+import { DraftError, writeDraft } from '../knowledge/drafts.js';
+import type { KnowledgeProblem } from '../knowledge/types.js';
+import type { Logger } from '../log.js';
+import type { DecisionThresholds } from '../matching/decide.js';
+import { search } from '../matching/search.js';
+import type { Tickets } from '../inbox/tickets.js';
+import type { Store } from '../store/store.js';
+import { page } from '../web/layout.js';
+import { securityHeaders } from '../web/security.js';
+import { requireStaff, staffOf } from '../web/session.js';
+import { checkKnowledge, loadLegalRegistry } from './check.js';
+import { approveDraft, deleteEntry, EntryFileError, readEntry, saveEntry } from './entries.js';
+import { clusterGaps, type GapQuestion } from './gaps.js';
+import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, tryBody } from './views.js';
+
+export interface AdminRoutesOptions {
+  readonly live: LiveKnowledge;
+  readonly knowledgeDir: string;
+  readonly store: Store;
+  readonly tickets: Tickets;
+  readonly thresholds: DecisionThresholds;
+  readonly footer: AnswerFooter;
+  readonly staleAfterMonths: number;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  /** Extra admin pages (reports) mounted under /admin by their own modules. */
+  readonly extra?: Router;
+}
+
+const DAY = 24 * 3600_000;
+const isoDay = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 10);
+/** A YYYY-MM-DD day in Vietnam time as [start, end) epoch ms. */
+export function dayRange(from: string, to: string): [number, number] {
+  return [Date.parse(`${from}T00:00:00+07:00`), Date.parse(`${to}T00:00:00+07:00`) + DAY];
+}
+
+/** The admin pages at /admin (role admin): knowledge browser, editor, "Thử câu hỏi", drafts, knowledge gaps. */
+export function adminRoutes(o: AdminRoutesOptions): Router {
+  const router = Router();
+  const now = () => (o.clock ?? Date.now)();
+  const today = () => isoDay(now());
+  router.use('/admin', securityHeaders, express.urlencoded({ extended: false, limit: '256kb' }), requireStaff('admin'));
+
+  const render = (res: Response, title: string, body: Parameters<typeof page>[0]['body'], status = 200) => {
+    const staff = staffOf(res)!;
+    res.status(status).type('html').send(page({ title, user: staff.user, csrf: staff.session.csrf, body, unread: o.tickets.counts(staff.user.id).unread }));
+  };
+  const audit = (res: Response, action: string, detail: string) => o.tickets.audit(staffOf(res)!.user.id, action, null, detail);
+  const staleBefore = () => {
+    const d = new Date(now() - o.staleAfterMonths * 30.44 * DAY);
+    return d.toISOString().slice(0, 10);
+  };
+
+  // The quality warnings cost a search per alternate: computed once per loaded knowledge base.
+  let warningsFor: { knowledge: object; warnings: KnowledgeProblem[] } | null = null;
+  const warnings = async () => {
+    const current = o.live.current;
+    if (warningsFor?.knowledge !== current) {
+      const legal = await loadLegalRegistry(o.knowledgeDir);
+      warningsFor = { knowledge: current, warnings: [...current.base.warnings, ...legal.problems, ...checkKnowledge(current, legal.documents, { staleAfterMonths: o.staleAfterMonths, today: today() })] };
+    }
+    return warningsFor.warnings;
+  };
+
+  router.get('/admin', async (_req, res) => {
+    const base = o.live.current.base;
+    render(res, 'Quản trị', overviewBody({ entries: base.entries.length, drafts: base.drafts.length, loadedAt: o.live.loadedAt, refused: o.live.lastFailure?.problems ?? null, warnings: await warnings() }));
+  });
+
+  router.get('/admin/knowledge', (req, res) => {
+    const base = o.live.current.base;
+    const q = String(req.query.q ?? '').trim().toLowerCase();
+    const category = String(req.query.category ?? '');
+    const list = [...base.entries, ...base.drafts]
+      .filter((e) => category === '' || e.category === category)
+      .filter((e) => q === '' || [e.id, e.question, ...e.alternates, ...e.tags, ...e.legalBasis, e.answerText].join('\n').toLowerCase().includes(q))
+      .sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
+    render(res, 'Câu hỏi', knowledgeBody(list, base.categories, q, category, staleBefore()));
+  });
+
+  router.get('/admin/knowledge/:category/:id', async (req, res) => {
+    const { category, id } = req.params as { category: string; id: string };
+    try {
+      const text = await readEntry(o.knowledgeDir, category, id);
+      render(res, `Sửa ${id}`, editorBody(category, id, text, staffOf(res)!.session.csrf, null, req.query.saved === '1'));
+    } catch {
+      res.status(404).type('text/plain').send('Không tìm thấy tệp câu hỏi.');
+    }
+  });
+
+  router.post('/admin/knowledge/:category/:id', async (req, res, next) => {
+    const { category, id } = req.params as { category: string; id: string };
+    const text = String((req.body as Record<string, string>).source ?? '');
+    try {
+      await saveEntry(o.knowledgeDir, o.live.current.base, category, id, text);
+      await o.live.reload();
+      await audit(res, 'knowledge.edit', `${category}/${id}`);
+      res.redirect(303, `/admin/knowledge/${category}/${id}?saved=1`);
+    } catch (err) {
+      if (err instanceof EntryFileError) return render(res, `Sửa ${id}`, editorBody(category, id, text, staffOf(res)!.session.csrf, err.problems, false), 422);
+      next(err);
+    }
+  });
+
+  router.get('/admin/try', (req, res) => {
+    const q = String(req.query.q ?? '').trim();
+    if (q === '') return render(res, 'Thử câu hỏi', tryBody('', null, null));
+    const knowledge = o.live.current;
+    const { outcome } = respond(
+      { channel: 'cli', userId: 'admin-try', messageId: 'try', timestamp: now(), kind: 'text', text: q },
+      EMPTY_STATE,
+      { knowledge, thresholds: o.thresholds, footer: o.footer, now: now() },
+    );
+    render(res, 'Thử câu hỏi', tryBody(q, outcome, search(knowledge.index, q)));
+  });
+
+  const DRAFT_FLASH: Readonly<Record<string, string>> = {
+    approved: 'Đã duyệt: câu hỏi được dùng để trả lời ngay.',
+    rejected: 'Đã loại bỏ bản nháp.',
+    created: 'Đã lưu bản nháp mới.',
+  };
+  router.get('/admin/drafts', (req, res) => {
+    const base = o.live.current.base;
+    render(res, 'Bản nháp', draftsBody(base.drafts, base.categories, staffOf(res)!.session.csrf, DRAFT_FLASH[String(req.query.ok ?? '')] ?? null));
+  });
+
+  router.post('/admin/drafts/:category/:id/approve', async (req, res, next) => {
+    const { category, id } = req.params as { category: string; id: string };
+    try {
+      await approveDraft(o.knowledgeDir, o.live.current.base, category, id, today());
+      await o.live.reload();
+      await audit(res, 'draft.approve', `${category}/${id}`);
+      res.redirect(303, '/admin/drafts?ok=approved');
+    } catch (err) {
+      if (err instanceof EntryFileError) return render(res, 'Chưa duyệt được', approveRefusedBody(category, id, err.problems), 422);
+      next(err);
+    }
+  });
+
+  router.post('/admin/drafts/:category/:id/reject', async (req, res, next) => {
+    const { category, id } = req.params as { category: string; id: string };
+    try {
+      if (!o.live.current.base.drafts.some((d) => d.id === id && d.category === category)) return void res.status(404).type('text/plain').send('Không có bản nháp này.');
+      await deleteEntry(o.knowledgeDir, category, id);
+      await o.live.reload();
+      await audit(res, 'draft.reject', `${category}/${id}`);
+      res.redirect(303, '/admin/drafts?ok=rejected');
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const gapQuestions = (from: number, to: number): GapQuestion[] => [
+    ...o.tickets.all
+      .filter((t) => t.createdAt >= from && t.createdAt < to)
+      .map((t) => ({ text: t.question, at: t.createdAt, source: 'ticket' as const, ref: String(t.id) })),
+    ...o.store.data.feedback
+      .filter((f) => !f.helpful && f.at >= from && f.at < to)
+      .map((f) => ({ text: f.question, at: f.at, source: 'feedback' as const, ref: f.entryId })),
+  ];
+
+  router.get('/admin/gaps', (req, res) => {
+    const to = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.to)) ? String(req.query.to) : today();
+    const from = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.from)) ? String(req.query.from) : isoDay(Date.parse(`${to}T00:00:00+07:00`) - 30 * DAY);
+    const [start, end] = dayRange(from, to);
+    const { index } = o.live.current;
+    const weight = (w: string) => {
+      const id = index.features.get(w);
+      return id === undefined ? index.unknownIdf : index.idf[id]!;
+    };
+    render(res, 'Câu hỏi chưa có lời đáp', gapsBody(clusterGaps(gapQuestions(start, end), weight), from, to, staffOf(res)!.session.csrf));
+  });
+
+  const newEntryForm = (req: Request, res: Response, problems: KnowledgeProblem[] | null, status = 200) => {
+    const body = req.body as Record<string, string>;
+    render(
+      res,
+      'Câu hỏi mới',
+      newEntryBody({
+        csrf: staffOf(res)!.session.csrf,
+        categories: o.live.current.base.categories,
+        question: String(body.question ?? ''),
+        alternates: String(body.alternates ?? ''),
+        answer: String(body.answer ?? ''),
+        legal: String(body.legal ?? ''),
+        problems,
+      }),
+      status,
+    );
+  };
+  router.post('/admin/new', (req, res) => newEntryForm(req, res, null));
+
+  router.post('/admin/drafts/create', async (req, res, next) => {
+    const body = req.body as Record<string, string>;
+    const lines = (s: unknown) => String(s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    try {
+      const { id } = await writeDraft(
+        o.knowledgeDir,
+        { category: String(body.category ?? ''), question: String(body.question ?? '').trim(), alternates: lines(body.alternates), answer: String(body.answer ?? ''), legalBasis: lines(body.legal), sourceTicket: null },
+        o.live.current.base.variables,
+      );
+      await o.live.reload();
+      await audit(res, 'draft.create', id);
+      res.redirect(303, '/admin/drafts?ok=created');
+    } catch (err) {
+      if (err instanceof DraftError) return newEntryForm(req, res, [...err.problems], 422);
+      next(err);
+    }
+  });
+
+  if (o.extra) router.use(o.extra);
+  return router;
+}

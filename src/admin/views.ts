@@ -1,0 +1,196 @@
+import type { Outcome } from '../conversation/types.js';
+import type { Category, FaqEntry, KnowledgeProblem } from '../knowledge/types.js';
+import { formatProblem } from '../knowledge/types.js';
+import type { SearchResult } from '../matching/search.js';
+import { html, type Html } from '../web/html.js';
+import { dateTime } from '../web/layout.js';
+import type { GapCluster } from './gaps.js';
+
+const NAV: ReadonlyArray<readonly [string, string]> = [
+  ['/admin', 'Tổng quan'],
+  ['/admin/knowledge', 'Câu hỏi'],
+  ['/admin/try', 'Thử câu hỏi'],
+  ['/admin/drafts', 'Bản nháp'],
+  ['/admin/gaps', 'Câu hỏi chưa có lời đáp'],
+  ['/admin/reports', 'Báo cáo'],
+];
+
+export function adminNav(current: string): Html {
+  return html`<div class="tabs">${NAV.map(([href, label]) => html`<a href="${href}" class="${href === current ? 'active' : ''}">${label}</a>`)}</div>`;
+}
+
+const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
+const DECISIONS = { answer: 'Trả lời', suggest: 'Gợi ý lựa chọn', smalltalk: 'Trò chuyện', escalate: 'Đề nghị chuyển cán bộ' } as const;
+const KINDS: Readonly<Record<string, string>> = {
+  known: 'có trong bộ câu hỏi',
+  'loose-accent': 'khác dấu (tính một phần)',
+  split: 'tách từ dính liền',
+  telex: 'sửa kiểu gõ Telex',
+  corrected: 'sửa lỗi gõ',
+  unknown: 'chưa biết',
+  'accent-mismatch': 'khác nghĩa do dấu',
+  name: 'tên hàng/địa danh',
+};
+
+export function problemsList(problems: readonly KnowledgeProblem[]): Html {
+  return problems.length === 0 ? html`<p class="muted">Không có.</p>` : html`<pre class="report">${problems.map((p) => `${formatProblem(p)}\n`).join('')}</pre>`;
+}
+
+export interface OverviewView {
+  readonly entries: number;
+  readonly drafts: number;
+  readonly loadedAt: number;
+  readonly refused: readonly KnowledgeProblem[] | null;
+  readonly warnings: readonly KnowledgeProblem[];
+}
+
+export function overviewBody(v: OverviewView): Html {
+  return html`${adminNav('/admin')}
+<h1>Quản trị bộ câu hỏi</h1>
+<div class="card">
+  <p>${v.entries} câu hỏi đang dùng · ${v.drafts} bản nháp chờ duyệt · nạp lúc ${dateTime(v.loadedAt)}</p>
+  <p class="muted">Sửa tệp trong thư mục knowledge/ (hoặc ngay trên các trang này): trợ lý tự nạp lại trong vòng 2 giây.</p>
+</div>
+${v.refused
+  ? html`<div class="card"><h2>Lần sửa gần nhất bị từ chối</h2><p>Trợ lý vẫn dùng bản trước. Hãy sửa các lỗi sau rồi lưu lại:</p>${problemsList(v.refused)}</div>`
+  : ''}
+<div class="card"><h2>Cảnh báo (${v.warnings.length})</h2>
+  <p class="muted">Câu hỏi dễ nhầm, nội dung lâu chưa rà soát, căn cứ đã bị thay thế, bản nháp, thông tin đơn vị còn trống — giống lệnh <code>npm run kb:check</code>.</p>
+  ${problemsList(v.warnings)}
+</div>`;
+}
+
+export function knowledgeBody(entries: readonly FaqEntry[], categories: readonly Category[], q: string, category: string, staleBefore: string): Html {
+  return html`${adminNav('/admin/knowledge')}
+<h1>Câu hỏi (${entries.length})</h1>
+<form method="get" action="/admin/knowledge" class="actions search">
+  <input type="search" name="q" value="${q}" placeholder="Tìm trong câu hỏi, cách hỏi, câu trả lời, căn cứ" aria-label="Tìm kiếm">
+  <select name="category" aria-label="Nhóm"><option value="">Tất cả nhóm</option>${categories.map((c) => html`<option value="${c.id}" ${c.id === category ? 'selected' : ''}>${c.title}</option>`)}</select>
+  <button type="submit" class="secondary">Lọc</button>
+</form>
+<table><thead><tr><th>Câu hỏi</th><th>Nhóm</th><th>Rà soát</th><th>Căn cứ</th><th></th></tr></thead><tbody>
+${entries.map(
+  (e) => html`<tr>
+  <td><strong>${e.question}</strong><div class="muted">${e.id} · ${e.alternates.length} cách hỏi khác${e.draft ? ' · BẢN NHÁP' : ''}</div></td>
+  <td>${categories.find((c) => c.id === e.category)?.title ?? e.category}</td>
+  <td>${e.reviewedOn ? html`<span class="${e.reviewedOn < staleBefore ? 'sla sla-late' : ''}">${e.reviewedOn}</span>` : html`<span class="sla sla-late">chưa có</span>`}</td>
+  <td class="muted">${e.legalBasis.join('; ')}</td>
+  <td><a href="/admin/knowledge/${e.category}/${e.id}">Sửa</a></td>
+</tr>`,
+)}
+</tbody></table>`;
+}
+
+export function editorBody(category: string, id: string, text: string, csrf: string, problems: readonly KnowledgeProblem[] | null, saved: boolean): Html {
+  return html`${adminNav('/admin/knowledge')}
+<h1>Sửa ${category}/${id}.md</h1>
+${saved ? html`<div class="flash">Đã lưu: trợ lý dùng nội dung mới ngay.</div>` : ''}
+${problems ? html`<div class="card"><h2>Chưa lưu: tệp có lỗi</h2>${problemsList(problems)}</div>` : ''}
+<form method="post" action="/admin/knowledge/${category}/${id}">
+  ${csrfField(csrf)}
+  <label for="source">Nội dung tệp (phần khai báo YAML và câu trả lời markdown — xem hướng dẫn trong knowledge/README.md)</label>
+  <textarea id="source" name="source" class="editor" spellcheck="false">${text}</textarea>
+  <p><button type="submit">Kiểm tra và lưu</button></p>
+</form>`;
+}
+
+export function tryBody(q: string, outcome: Outcome | null, result: SearchResult | null): Html {
+  return html`${adminNav('/admin/try')}
+<h1>Thử câu hỏi</h1>
+<form method="get" action="/admin/try" class="actions search">
+  <input type="search" name="q" value="${q}" placeholder="Gõ câu hỏi như người dùng, ví dụ: ad oi hq lam viec t7 ko" aria-label="Câu hỏi">
+  <button type="submit">Thử</button>
+</form>
+${outcome && result
+  ? html`<div class="card">
+  <p><strong>Quyết định: ${DECISIONS[outcome.decision]}</strong>${outcome.entryId ? html` — <a href="/admin/knowledge?q=${outcome.entryId}">${outcome.entryId}</a>` : ''} · độ tin cậy ${result.confidence.toFixed(2)} · phần riêng của câu đứng đầu ${result.distinctiveness.toFixed(2)} · từ chưa biết ${(result.unknownShare * 100).toFixed(0)}%</p>
+  <h2>Các từ trợ lý nhận ra</h2>
+  <table><thead><tr><th>Gõ</th><th>Hiểu là</th><th>Loại</th></tr></thead><tbody>
+  ${result.words.map((w) => html`<tr><td>${w.spelling ?? w.typed}</td><td>${w.as.join(' + ') || '—'}</td><td>${KINDS[w.kind] ?? w.kind}</td></tr>`)}
+  </tbody></table>
+  <h2>Câu hỏi ứng viên</h2>
+  <table><thead><tr><th>Câu hỏi</th><th>Điểm</th><th>Phủ câu hỏi người dùng</th><th>Phủ cách hỏi</th><th>Từ khóa chính</th><th>Cách hỏi khớp nhất</th></tr></thead><tbody>
+  ${result.candidates.map(
+    (c) => html`<tr><td><a href="/admin/knowledge?q=${c.id}">${c.id}</a></td><td>${c.score.toFixed(3)}</td><td>${c.queryCoverage.toFixed(2)}</td><td>${c.questionCoverage.toFixed(2)}</td><td>${c.keyCoverage.toFixed(2)}</td><td>${c.matched}</td></tr>`,
+  )}
+  </tbody></table>
+  <p class="muted">Nếu trợ lý chọn sai, thêm cách hỏi này (hoặc một cách hỏi tương tự) vào "alternates" của câu hỏi đúng; nếu hai câu hỏi cùng hiện với điểm gần nhau, thêm từ phân biệt.</p>
+</div>`
+  : ''}`;
+}
+
+export function draftsBody(drafts: readonly FaqEntry[], categories: readonly Category[], csrf: string, flash: string | null): Html {
+  return html`${adminNav('/admin/drafts')}
+<h1>Bản nháp chờ duyệt (${drafts.length})</h1>
+${flash ? html`<div class="flash">${flash}</div>` : ''}
+${drafts.length === 0 ? html`<p class="muted">Không có bản nháp nào.</p>` : ''}
+${drafts.map(
+  (d) => html`<div class="card" data-draft="${d.id}">
+  <h2>${d.question}</h2>
+  <p class="muted">${categories.find((c) => c.id === d.category)?.title ?? d.category} · ${d.category}/${d.id}.md${d.sourceTicket ? html` · từ <a href="/inbox/tickets/${d.sourceTicket}">phiếu #${d.sourceTicket}</a>` : ''}</p>
+  <p><strong>Cách hỏi khác:</strong> ${d.alternates.join(' · ') || '(chưa có)'}</p>
+  <div class="msg bot">${d.answerText}</div>
+  <p><strong>Căn cứ:</strong> ${d.legalBasis.join('; ') || '(chưa có — cần bổ sung trước khi duyệt)'}</p>
+  <div class="actions">
+    <form method="post" action="/admin/drafts/${d.category}/${d.id}/approve">${csrfField(csrf)}<button type="submit">Duyệt</button></form>
+    <a class="button secondary" href="/admin/knowledge/${d.category}/${d.id}">Sửa</a>
+    <form method="post" action="/admin/drafts/${d.category}/${d.id}/reject">${csrfField(csrf)}<button type="submit" class="danger">Loại bỏ</button></form>
+  </div>
+</div>`,
+)}`;
+}
+
+export function approveRefusedBody(category: string, id: string, problems: readonly KnowledgeProblem[]): Html {
+  return html`${adminNav('/admin/drafts')}
+<h1>Chưa duyệt được ${category}/${id}.md</h1>
+<p>Bản nháp cần sửa trước khi dùng để trả lời:</p>${problemsList(problems)}
+<p><a href="/admin/knowledge/${category}/${id}">Sửa bản nháp</a> · <a href="/admin/drafts">← Bản nháp</a></p>`;
+}
+
+export function gapsBody(clusters: readonly GapCluster[], from: string, to: string, csrf: string): Html {
+  return html`${adminNav('/admin/gaps')}
+<h1>Câu hỏi chưa có lời đáp</h1>
+<p class="muted">Câu hỏi đã chuyển cán bộ và câu trả lời bị đánh giá "Chưa đúng 👎" trong khoảng thời gian, gom theo nội dung giống nhau, nhóm lớn nhất trước.</p>
+<form method="get" action="/admin/gaps" class="actions search">
+  <label for="from">Từ</label><input type="date" id="from" name="from" value="${from}">
+  <label for="to">đến</label><input type="date" id="to" name="to" value="${to}">
+  <button type="submit" class="secondary">Xem</button>
+</form>
+${clusters.length === 0 ? html`<p class="muted">Không có câu hỏi nào trong khoảng này.</p>` : ''}
+${clusters.map(
+  (c) => html`<div class="card" data-cluster-size="${c.size}">
+  <h2>${c.size} câu hỏi · ${c.terms.join(', ')}</h2>
+  <ul>${c.examples.map((q) => html`<li>${q.text} <span class="muted">(${q.source === 'ticket' ? html`<a href="/inbox/tickets/${q.ref}">phiếu #${q.ref}</a>` : `👎 ${q.ref}`} · ${dateTime(q.at)})</span></li>`)}</ul>
+  <form method="post" action="/admin/new">${csrfField(csrf)}
+    <input type="hidden" name="question" value="${c.representative.text}">
+    <input type="hidden" name="alternates" value="${c.members.slice(1, 15).map((m) => m.text).join('\n')}">
+    <button type="submit" class="secondary">Tạo FAQ mới từ nhóm này</button>
+  </form>
+</div>`,
+)}`;
+}
+
+export interface NewEntryView {
+  readonly csrf: string;
+  readonly categories: readonly Category[];
+  readonly question: string;
+  readonly alternates: string;
+  readonly answer: string;
+  readonly legal: string;
+  readonly problems: readonly KnowledgeProblem[] | null;
+}
+
+export function newEntryBody(v: NewEntryView): Html {
+  return html`${adminNav('/admin/gaps')}
+<h1>Tạo câu hỏi mới (bản nháp)</h1>
+${v.problems ? html`<div class="card"><h2>Chưa lưu được</h2>${problemsList(v.problems)}</div>` : ''}
+<form method="post" action="/admin/drafts/create">${csrfField(v.csrf)}
+  <label for="n-category">Nhóm</label>
+  <select id="n-category" name="category">${v.categories.map((c) => html`<option value="${c.id}">${c.title}</option>`)}</select>
+  <label for="n-question">Câu hỏi chuẩn</label><input type="text" id="n-question" name="question" value="${v.question}" required>
+  <label for="n-alternates">Cách hỏi khác (mỗi dòng một câu)</label><textarea id="n-alternates" name="alternates">${v.alternates}</textarea>
+  <label for="n-answer">Câu trả lời</label><textarea id="n-answer" name="answer" required>${v.answer}</textarea>
+  <label for="n-legal">Căn cứ pháp lý (mỗi dòng một văn bản)</label><textarea id="n-legal" name="legal">${v.legal}</textarea>
+  <p><button type="submit">Lưu bản nháp</button></p>
+</form>`;
+}
