@@ -29,6 +29,10 @@ import { inboxRoutes } from './inbox/routes.js';
 import { Tickets } from './inbox/tickets.js';
 import { staticAssets } from './web/layout.js';
 import { adminRoutes } from './admin/routes.js';
+import { SatisfactionSurvey } from './inbox/satisfaction.js';
+import { ActivityLog } from './reports/activity.js';
+import { outcomeRecorder } from './reports/recorder.js';
+import path from 'node:path';
 
 export interface ServerOptions {
   readonly clock?: () => number;
@@ -53,6 +57,7 @@ export interface Server {
   readonly tickets: Tickets;
   readonly replies: OfficerReplies;
   readonly notifier: Notifier;
+  readonly activity: ActivityLog;
   readonly channels: readonly ChannelStatus[];
   readonly live: LiveKnowledge;
   knowledge(): Knowledge;
@@ -131,12 +136,15 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     ...(options.retry ? { retry: options.retry } : {}),
     onChange: () => tickets.bump(),
   });
+  const activity = new ActivityLog(path.join(config.dataDir, 'activity'), store.data.meta.salt);
+  const survey = new SatisfactionSurvey({ channels: adapters, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
   const bot = new Bot({
     knowledge,
     thresholds: config.thresholds,
     footer: config.footer,
     states: conversations,
     clock,
+    observe: outcomeRecorder({ store, tickets, activity, clock }),
     handoff: escalationHandler({ tickets, replies, conversations, notifier, knowledge, handoffMessage: config.inbox.handoffMessage, logger }),
   });
   const pipeline = new Pipeline({
@@ -196,6 +204,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       sessionMs: config.inbox.sessionMs,
       logger,
       clock,
+      survey,
       ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}),
     }),
     adminRoutes({
@@ -264,6 +273,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     tickets,
     replies,
     notifier,
+    activity,
     channels,
     live,
     knowledge,
@@ -272,6 +282,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       stopWatchingTokens();
       stopWatchingKnowledge();
       await notifier.flush();
+      await activity.flush();
       await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
       await journal.close();
       await store.close();

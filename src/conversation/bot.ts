@@ -38,6 +38,8 @@ export interface BotOptions {
   readonly states: ConversationStates;
   readonly handoff?: HandoffHandler;
   readonly clock?: () => number;
+  /** Told what happened to every message (activity statistics, feedback, ratings). */
+  readonly observe?: (message: IncomingMessage, outcome: BotResponse['outcome']) => void;
 }
 
 export function conversationKey(message: Pick<IncomingMessage, 'channel' | 'userId'>): string {
@@ -64,6 +66,7 @@ export class Bot {
       now: (this.options.clock ?? Date.now)(),
     });
     this.options.states.set(key, result.state);
+    this.options.observe?.(message, result.outcome);
     const handoff = this.options.handoff ?? acknowledgeHandoff;
     const replies: Reply[] = [];
     for (const reply of result.replies) {

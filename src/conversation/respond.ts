@@ -6,7 +6,8 @@ import { analyse, questionBesidesRequest, type SmallTalk } from './intents.js';
 import type { Knowledge } from './knowledge.js';
 import { decodePayload, encodePayload, type Payload } from './payloads.js';
 import { fill, TEXTS } from './texts.js';
-import type { BotResponse, Choice, IncomingMessage, Outcome, Reply, ScoredCandidate } from './types.js';
+import type { FaqEntry } from '../knowledge/types.js';
+import type { BotResponse, Choice, HandoffReason, IncomingMessage, Outcome, Reply, ScoredCandidate } from './types.js';
 
 /**
  * What the bot asked last, so that a short reply ("2", "có") can be understood. Choices are kept as payloads:
@@ -21,6 +22,8 @@ export interface ConversationState {
     readonly question: string | null;
     /** "có" / "không" answer the first / second choice. */
     readonly yesNo: boolean;
+    /** Why a "Chuyển cán bộ" among these choices hands over (an unanswered question, or a 👎). */
+    readonly handoffReason?: 'no-answer' | 'feedback';
   } | null;
   /** Epoch ms when `awaiting` was set. */
   readonly at: number;
@@ -64,7 +67,11 @@ export function respond(message: IncomingMessage, state: ConversationState, ctx:
   if (message.kind === 'start') return welcome(ctx, 'greeting', 'start');
 
   const payload = decodePayload(message.payload ?? message.text) ?? typedChoice(message.text, awaiting);
-  if (payload) return onPayload(payload, awaiting?.question ?? null, ctx);
+  if (payload) return onPayload(payload, awaiting, ctx);
+  if (COMMENT.test(message.text)) {
+    const comment = message.text.replace(COMMENT, '').trim();
+    return keep(EMPTY_STATE, [{ kind: 'text', text: TEXTS.thanksComment }], outcome({ decision: 'smalltalk', via: 'feedback', comment }));
+  }
 
   const { normalized, smallTalk, humanRequest } = analyse(message.text);
   if (humanRequest) {
@@ -76,6 +83,9 @@ export function respond(message: IncomingMessage, state: ConversationState, ctx:
   if (smallTalk) return welcome(ctx, smallTalk, 'smalltalk');
   return answerQuestion(message.text, ctx);
 }
+
+/** "Góp ý: …" — a comment on an officer's answer, after the 1–5 rating. */
+const COMMENT = /^\s*g[óo]p\s*[ýy]\s*[:：-]\s*/iu;
 
 function keep(state: ConversationState, replies: Reply[], o: Outcome): RespondResult {
   return { replies, outcome: o, state };
@@ -104,12 +114,31 @@ function choicesReply(
   choices: Choice[],
   question: string | null,
   now: number,
-  yesNo = false,
+  options: { yesNo?: boolean; numbered?: boolean; handoffReason?: 'no-answer' | 'feedback' } = {},
 ): { reply: Reply; state: ConversationState } {
   return {
-    reply: { kind: 'choices', text: numbered(text, choices), choices },
-    state: { awaiting: { payloads: choices.map((c) => c.payload), titles: choices.map((c) => c.title), question, yesNo }, at: now },
+    reply: { kind: 'choices', text: options.numbered === false ? text : numbered(text, choices), choices },
+    state: {
+      awaiting: {
+        payloads: choices.map((c) => c.payload),
+        titles: choices.map((c) => c.title),
+        question,
+        yesNo: options.yesNo ?? false,
+        ...(options.handoffReason ? { handoffReason: options.handoffReason } : {}),
+      },
+      at: now,
+    },
   };
+}
+
+/** An FAQ answer, with "Hữu ích 👍 / Chưa đúng 👎" under it (typing 1 or 2 works too). */
+function answerWithFeedback(entry: FaqEntry, question: string, ctx: RespondContext, o: Outcome): RespondResult {
+  const choices: Choice[] = [
+    { title: TEXTS.helpful, payload: encodePayload({ kind: 'feedback', helpful: true, id: entry.id }) },
+    { title: TEXTS.notHelpful, payload: encodePayload({ kind: 'feedback', helpful: false, id: entry.id }) },
+  ];
+  const { reply, state } = choicesReply(composeAnswer(entry, ctx.footer), choices, question, ctx.now, { numbered: false });
+  return { replies: [reply], outcome: o, state };
 }
 
 function topicChoices(ctx: RespondContext): Choice[] {
@@ -124,7 +153,7 @@ function welcome(ctx: RespondContext, kind: SmallTalk, via: Outcome['via']): Res
   return { replies: [reply], outcome: o, state };
 }
 
-function handoff(reason: 'user-request' | 'no-answer', question: string, via: Outcome['via']): RespondResult {
+function handoff(reason: HandoffReason, question: string, via: Outcome['via']): RespondResult {
   return {
     replies: [{ kind: 'handoff', reason, question }],
     outcome: outcome({ decision: 'escalate', via }),
@@ -132,20 +161,17 @@ function handoff(reason: 'user-request' | 'no-answer', question: string, via: Ou
   };
 }
 
-function onPayload(p: Payload, pendingQuestion: string | null, ctx: RespondContext): RespondResult {
+function onPayload(p: Payload, awaiting: ConversationState['awaiting'], ctx: RespondContext): RespondResult {
   const base = ctx.knowledge.base;
+  const pendingQuestion = awaiting?.question ?? null;
   switch (p.kind) {
     case 'faq': {
       const entry = base.byId.get(p.id);
       if (!entry) return stale();
-      return {
-        replies: [{ kind: 'text', text: composeAnswer(entry, ctx.footer) }],
-        outcome: outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1 }),
-        state: EMPTY_STATE,
-      };
+      return answerWithFeedback(entry, pendingQuestion ?? entry.question, ctx, outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1 }));
     }
     case 'handoff':
-      return handoff('no-answer', pendingQuestion ?? '', 'choice');
+      return handoff(awaiting?.handoffReason ?? 'no-answer', pendingQuestion ?? '', 'choice');
     case 'retry':
       return { replies: [{ kind: 'text', text: TEXTS.retry }], outcome: outcome({ decision: 'smalltalk', via: 'choice' }), state: EMPTY_STATE };
     case 'start':
@@ -164,9 +190,24 @@ function onPayload(p: Payload, pendingQuestion: string | null, ctx: RespondConte
       const { reply, state } = choicesReply(fill(TEXTS.categoryTitle, { category: category.title }), choices, null, ctx.now);
       return { replies: [reply], outcome: outcome({ decision: 'smalltalk', via: 'menu' }), state };
     }
-    case 'feedback':
+    case 'feedback': {
+      const feedback = { entryId: p.id, helpful: p.helpful, question: pendingQuestion ?? base.byId.get(p.id)?.question ?? '' };
+      const o = outcome({ decision: 'smalltalk', via: 'feedback', feedback });
+      if (p.helpful) return { replies: [{ kind: 'text', text: TEXTS.thanksFeedback }], outcome: o, state: EMPTY_STATE };
+      // 👎: offer an officer, handing over the question that got the wrong answer.
+      const choices: Choice[] = [
+        { title: TEXTS.choiceConfirmHandoff, payload: encodePayload({ kind: 'handoff' }) },
+        { title: TEXTS.choiceRetry, payload: encodePayload({ kind: 'retry' }) },
+      ];
+      const { reply, state } = choicesReply(TEXTS.sorryFeedback, choices, feedback.question, ctx.now, { yesNo: true, handoffReason: 'feedback' });
+      return { replies: [reply], outcome: o, state };
+    }
     case 'rating':
-      return { replies: [{ kind: 'text', text: TEXTS.smallTalk.thanks }], outcome: outcome({ decision: 'smalltalk', via: 'feedback' }), state: EMPTY_STATE };
+      return {
+        replies: [{ kind: 'text', text: TEXTS.thanksRating }],
+        outcome: outcome({ decision: 'smalltalk', via: 'feedback', rating: { ticket: p.ticket, stars: p.stars } }),
+        state: EMPTY_STATE,
+      };
   }
 }
 
@@ -189,11 +230,7 @@ function answerQuestion(text: string, ctx: RespondContext): RespondResult {
   const score = result.confidence;
   if (decision.kind === 'answer') {
     const entry = ctx.knowledge.base.byId.get(decision.entry.id)!;
-    return {
-      replies: [{ kind: 'text', text: composeAnswer(entry, ctx.footer) }],
-      outcome: outcome({ decision: 'answer', via: 'question', entryId: entry.id, score, candidates }),
-      state: EMPTY_STATE,
-    };
+    return answerWithFeedback(entry, text, ctx, outcome({ decision: 'answer', via: 'question', entryId: entry.id, score, candidates }));
   }
   if (decision.kind === 'suggest') {
     const choices: Choice[] = decision.choices.map((c) => ({
@@ -213,6 +250,6 @@ function answerQuestion(text: string, ctx: RespondContext): RespondResult {
     { title: TEXTS.choiceConfirmHandoff, payload: encodePayload({ kind: 'handoff' }) },
     { title: TEXTS.choiceRetry, payload: encodePayload({ kind: 'retry' }) },
   ];
-  const { reply, state } = choicesReply(TEXTS.noAnswer, choices, text, ctx.now, true);
+  const { reply, state } = choicesReply(TEXTS.noAnswer, choices, text, ctx.now, { yesNo: true });
   return { replies: [reply], outcome: outcome({ decision: 'escalate', via: 'question', score, candidates }), state };
 }

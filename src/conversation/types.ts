@@ -55,6 +55,11 @@ export interface Outcome {
   readonly candidates: readonly ScoredCandidate[];
   /** What the message was: a typed question, a tapped choice, small talk... */
   readonly via: 'question' | 'choice' | 'smalltalk' | 'human-request' | 'attachment' | 'start' | 'menu' | 'feedback';
+  /** The user's verdict on an FAQ answer ("Hữu ích 👍 / Chưa đúng 👎"), with the question it answered. */
+  readonly feedback?: { readonly entryId: string; readonly helpful: boolean; readonly question: string };
+  /** The user's 1–5 rating of an officer's answer, or a comment ("Góp ý: …") on it. */
+  readonly rating?: { readonly ticket: string; readonly stars: number };
+  readonly comment?: string;
 }
 
 export interface BotResponse {

@@ -10,6 +10,7 @@ import { clearCookie, csrfMatches, newCsrfToken, parseCookies, RateLimiter, secu
 import { loadStaff, requireStaff, SESSION_COOKIE, staffOf } from '../web/session.js';
 import type { Accounts } from './accounts.js';
 import type { OfficerReplies } from './replies.js';
+import type { SatisfactionSurvey } from './satisfaction.js';
 import type { TicketFilter, Tickets } from './tickets.js';
 import { FILTERS, listBody, loginBody, repliesFragment, rows, ticketBody } from './views.js';
 
@@ -27,6 +28,8 @@ export interface InboxRoutesOptions {
   readonly clock?: () => number;
   /** How often open inbox pages poll for changes (default 5 s). */
   readonly pollMs?: number;
+  /** Asks the user to rate the answer when a ticket is closed. */
+  readonly survey?: SatisfactionSurvey;
 }
 
 const LOGIN_COOKIE = 'hm_login';
@@ -223,6 +226,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   action('close', async (ticket, me) => {
     await o.tickets.close(ticket, me);
     o.conversations.resume(ticket.channel, ticket.userId);
+    if (o.survey) void o.survey.ask(ticket);
     return 'closed';
   });
   action('reopen', async (ticket, me) => {

@@ -129,6 +129,16 @@ export interface Ticket {
   unread: boolean;
   notes: TicketNote[];
   replies: TicketReply[];
+  /** The user's satisfaction with the officers' answer (asked when the ticket is closed). */
+  rating?: TicketRating | null;
+}
+
+export interface TicketRating {
+  readonly stars: number;
+  readonly at: number;
+  /** The officer credited: the assignee, else the last one who replied. */
+  readonly officer: string | null;
+  comment: string | null;
 }
 
 export interface AuditEntry {
@@ -164,8 +174,10 @@ export interface Schema {
   audit: AuditEntry[];
   feedback: FeedbackRecord[];
   counters: { ticket: number };
+  /** Per-installation secrets: the salt of user pseudonyms in the activity log. */
+  meta: { salt: string };
 }
 
 export function emptyData(): Schema {
-  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 } };
+  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: { salt: '' } };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -39,6 +40,7 @@ export class Store {
     }
     // Collections added to the schema since this file was written start empty.
     db.data = { ...emptyData(), ...db.data };
+    if (!db.data.meta.salt) db.data.meta = { ...db.data.meta, salt: randomBytes(16).toString('hex') };
     const store = new Store(db);
     await store.flush();
     return store;

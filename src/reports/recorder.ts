@@ -1,0 +1,43 @@
+import type { BotResponse, IncomingMessage } from '../conversation/types.js';
+import type { Tickets } from '../inbox/tickets.js';
+import type { Store } from '../store/store.js';
+import type { ActivityLog } from './activity.js';
+
+const COMMENT_WINDOW_MS = 2 * 24 * 3600_000;
+
+/**
+ * What the bot learns from each message, for the reports: the activity line, 👍/👎 on answers, 1–5 ratings of
+ * officers' answers and the comments after them.
+ */
+export function outcomeRecorder(o: { store: Store; tickets: Tickets; activity: ActivityLog; clock?: () => number }) {
+  const now = () => (o.clock ?? Date.now)();
+  return (message: IncomingMessage, outcome: BotResponse['outcome']): void => {
+    if (message.channel === 'cli') return;
+    o.activity.record(message.channel, message.userId, outcome, message.timestamp || now());
+    if (outcome.feedback) {
+      const f = outcome.feedback;
+      o.store.updateLazily((d) =>
+        d.feedback.push({ at: now(), channel: message.channel, userId: message.userId, entryId: f.entryId, question: f.question, helpful: f.helpful }),
+      );
+    }
+    if (outcome.rating) {
+      const ticket = o.tickets.byId(Number(outcome.rating.ticket));
+      // Only the ticket's own user can rate it.
+      if (ticket && ticket.channel === message.channel && ticket.userId === message.userId && !ticket.rating) {
+        const officer = ticket.assignee ?? [...ticket.replies].reverse().find((r) => r.status === 'sent')?.by ?? null;
+        o.store.updateLazily(() => (ticket.rating = { stars: outcome.rating!.stars, at: now(), officer, comment: null }));
+        o.tickets.bump();
+      }
+    }
+    if (outcome.comment) {
+      const rated = [...o.tickets.all]
+        .reverse()
+        .find((t) => t.channel === message.channel && t.userId === message.userId && t.rating && now() - t.rating.at < COMMENT_WINDOW_MS);
+      if (rated?.rating && rated.rating.comment === null) {
+        const rating = rated.rating;
+        o.store.updateLazily(() => (rating.comment = outcome.comment ?? null));
+        o.tickets.bump();
+      }
+    }
+  };
+}
