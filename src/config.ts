@@ -28,6 +28,8 @@ export interface Config {
   readonly inbox: InboxConfig;
   /** kb:check flags entries not reviewed within this many months. */
   readonly kbStaleMonths: number;
+  /** Months after which conversations, tickets and feedback lose their personal content (daily job). */
+  readonly retentionMonths: number;
 }
 
 export interface InboxConfig {
@@ -156,6 +158,7 @@ const Env = z.object({
   NOTIFY_FROM: z.string().default('Tro ly Hai quan Hoanh Mo <no-reply@localhost>'),
   NOTIFY_BATCH_SECONDS: z.coerce.number().min(0).max(3600).default(60),
   KB_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 
 /** The variables a channel needs before it is enabled. */
@@ -257,5 +260,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
     },
     kbStaleMonths: e.KB_STALE_MONTHS,
+    retentionMonths: e.RETENTION_MONTHS,
   };
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { KnowledgeBaseError } from './knowledge/types.js';
 import { createLogger } from './log.js';
 import { createServer } from './server.js';
+import { DataDirBusyError } from './store/lock.js';
 import { StoreCorruptError } from './store/store.js';
 
 // Composition root: read config, build the server, listen, shut down cleanly.
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof KnowledgeBaseError || err instanceof StoreCorruptError) {
     process.stderr.write(`${err.message}\n`);
+  } else if (err instanceof DataDirBusyError) {
+    process.stderr.write(`${err.message} Mỗi thư mục dữ liệu chỉ chạy một máy chủ: hãy dừng máy chủ kia, hoặc đặt DATA_DIR khác.\n`);
   } else {
     process.stderr.write(`Không khởi động được máy chủ: ${(err as Error)?.stack ?? String(err)}\n`);
   }

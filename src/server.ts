@@ -33,6 +33,10 @@ import { SatisfactionSurvey } from './inbox/satisfaction.js';
 import { ActivityLog } from './reports/activity.js';
 import { outcomeRecorder } from './reports/recorder.js';
 import path from 'node:path';
+import { PersonalData } from './privacy/service.js';
+import { reportRoutes } from './reports/routes.js';
+import { privacyRoutes } from './privacy/routes.js';
+import { lockDataDir } from './store/lock.js';
 
 export interface ServerOptions {
   readonly clock?: () => number;
@@ -43,6 +47,8 @@ export interface ServerOptions {
   readonly inboxPollMs?: number;
   /** Quiet time after a change in the knowledge directory before it is reloaded. */
   readonly knowledgeDebounceMs?: number;
+  /** false: no daily retention job (tests run it by hand). */
+  readonly retention?: boolean;
 }
 
 /** Everything the running product is made of; main.ts listens, tests and benchmarks drive it directly. */
@@ -58,6 +64,7 @@ export interface Server {
   readonly replies: OfficerReplies;
   readonly notifier: Notifier;
   readonly activity: ActivityLog;
+  readonly personalData: PersonalData;
   readonly channels: readonly ChannelStatus[];
   readonly live: LiveKnowledge;
   knowledge(): Knowledge;
@@ -75,7 +82,11 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   const live = await LiveKnowledge.load(config.knowledgeDir, logger, clock);
   const knowledge = () => live.current;
   const stopWatchingKnowledge = live.watch(options.knowledgeDebounceMs);
-  const store = await Store.open(config.dataDir);
+  const unlock = await lockDataDir(config.dataDir);
+  const store = await Store.open(config.dataDir).catch(async (err: unknown) => {
+    await unlock();
+    throw err;
+  });
   const journal: InboundJournal = await Journal.open(config.dataDir, clock, (line) =>
     logger.warn({ line }, 'unreadable line in the inbound journal skipped'),
   );
@@ -137,6 +148,15 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     onChange: () => tickets.bump(),
   });
   const activity = new ActivityLog(path.join(config.dataDir, 'activity'), store.data.meta.salt);
+  const personalData = new PersonalData({
+    store,
+    activity,
+    retentionMonths: config.retentionMonths,
+    logger,
+    clock,
+    compactJournal: () => journal.compact(),
+    onChange: () => tickets.bump(),
+  });
   const survey = new SatisfactionSurvey({ channels: adapters, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
   const bot = new Bot({
     knowledge,
@@ -155,6 +175,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     clock,
     tickets: ticketHooks(tickets, replies),
     profile: async (channel, userId) => adapters.get(channel)?.profile?.(userId) ?? null,
+    forget: (channel, userId) => personalData.erase(channel, userId),
   });
   const dispatcher = new Dispatcher({
     journal,
@@ -217,8 +238,13 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       staleAfterMonths: config.kbStaleMonths,
       logger,
       clock,
+      extra: [
+        reportRoutes({ store, activity, tickets, knowledge, calendar: config.inbox.officeHours, clock }),
+        privacyRoutes({ personalData, tickets, userKey: (channel, userId) => activity.userKey(channel, userId), retentionMonths: config.retentionMonths }),
+      ],
     }),
   );
+  const stopRetention = options.retention === false ? () => undefined : personalData.startDailyRetention();
 
   const channels: ChannelStatus[] = [
     config.messenger
@@ -274,11 +300,13 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     replies,
     notifier,
     activity,
+    personalData,
     channels,
     live,
     knowledge,
     health,
     async close(graceMs = 5000) {
+      stopRetention();
       stopWatchingTokens();
       stopWatchingKnowledge();
       await notifier.flush();
@@ -286,6 +314,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
       await journal.close();
       await store.close();
+      await unlock();
     },
   };
 }

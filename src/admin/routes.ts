@@ -14,7 +14,7 @@ import { securityHeaders } from '../web/security.js';
 import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge, loadLegalRegistry } from './check.js';
 import { approveDraft, deleteEntry, EntryFileError, readEntry, saveEntry } from './entries.js';
-import { clusterGaps, type GapQuestion } from './gaps.js';
+import { clusterGaps, gapQuestionsIn, knowledgeWordWeight } from './gaps.js';
 import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, tryBody } from './views.js';
 
 export interface AdminRoutesOptions {
@@ -27,8 +27,8 @@ export interface AdminRoutesOptions {
   readonly staleAfterMonths: number;
   readonly logger: Logger;
   readonly clock?: () => number;
-  /** Extra admin pages (reports) mounted under /admin by their own modules. */
-  readonly extra?: Router;
+  /** Extra admin pages (reports, personal data) mounted under /admin by their own modules. */
+  readonly extra?: readonly Router[];
 }
 
 const DAY = 24 * 3600_000;
@@ -154,25 +154,12 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
     }
   });
 
-  const gapQuestions = (from: number, to: number): GapQuestion[] => [
-    ...o.tickets.all
-      .filter((t) => t.createdAt >= from && t.createdAt < to)
-      .map((t) => ({ text: t.question, at: t.createdAt, source: 'ticket' as const, ref: String(t.id) })),
-    ...o.store.data.feedback
-      .filter((f) => !f.helpful && f.at >= from && f.at < to)
-      .map((f) => ({ text: f.question, at: f.at, source: 'feedback' as const, ref: f.entryId })),
-  ];
-
   router.get('/admin/gaps', (req, res) => {
     const to = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.to)) ? String(req.query.to) : today();
     const from = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.from)) ? String(req.query.from) : isoDay(Date.parse(`${to}T00:00:00+07:00`) - 30 * DAY);
     const [start, end] = dayRange(from, to);
-    const { index } = o.live.current;
-    const weight = (w: string) => {
-      const id = index.features.get(w);
-      return id === undefined ? index.unknownIdf : index.idf[id]!;
-    };
-    render(res, 'Câu hỏi chưa có lời đáp', gapsBody(clusterGaps(gapQuestions(start, end), weight), from, to, staffOf(res)!.session.csrf));
+    const clusters = clusterGaps(gapQuestionsIn(o.store.data, start, end), knowledgeWordWeight(o.live.current.index));
+    render(res, 'Câu hỏi chưa có lời đáp', gapsBody(clusters, from, to, staffOf(res)!.session.csrf));
   });
 
   const newEntryForm = (req: Request, res: Response, problems: KnowledgeProblem[] | null, status = 200) => {
@@ -212,6 +199,6 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
     }
   });
 
-  if (o.extra) router.use(o.extra);
+  for (const extra of o.extra ?? []) router.use(extra);
   return router;
 }

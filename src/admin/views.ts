@@ -13,6 +13,7 @@ const NAV: ReadonlyArray<readonly [string, string]> = [
   ['/admin/drafts', 'Bản nháp'],
   ['/admin/gaps', 'Câu hỏi chưa có lời đáp'],
   ['/admin/reports', 'Báo cáo'],
+  ['/admin/privacy', 'Dữ liệu cá nhân'],
 ];
 
 export function adminNav(current: string): Html {

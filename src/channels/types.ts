@@ -10,8 +10,10 @@ export type InboundEvent =
   | { readonly kind: 'human-reply'; readonly channel: ChannelName; readonly userId: string; readonly at: number }
   /** The user interacted without writing (a reaction, a follow): the messaging window reopens. */
   | { readonly kind: 'interaction'; readonly channel: ChannelName; readonly userId: string; readonly at: number }
-  /** The user stopped following the OA / asked for deletion (handled by the privacy issue). */
+  /** The user stopped following the OA. */
   | { readonly kind: 'unfollow'; readonly channel: ChannelName; readonly userId: string; readonly at: number }
+  /** The user asked the platform to delete their data (Zalo's user_withdraw): we erase ours too. */
+  | { readonly kind: 'forget'; readonly channel: ChannelName; readonly userId: string; readonly at: number }
   | { readonly kind: 'delivery'; readonly channel: ChannelName; readonly userId: string; readonly messageIds: readonly string[]; readonly status: 'delivered' | 'seen'; readonly at: number };
 
 /** Who wrote a message: platform rules differ (Messenger's HUMAN_AGENT tag is for people only). */

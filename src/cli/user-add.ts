@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { AccountError, Accounts } from '../inbox/accounts.js';
+import { DataDirBusyError, lockDataDir } from '../store/lock.js';
 import { Store, StoreCorruptError } from '../store/store.js';
 import { cliConfig, fail, parseArgs } from './common.js';
 
@@ -45,9 +46,12 @@ function askHidden(questions: readonly string[]): Promise<string[]> {
 const config = cliConfig();
 let store: Store;
 try {
+  // Released when the command exits.
+  await lockDataDir(config.dataDir);
   store = await Store.open(config.dataDir);
 } catch (err) {
   if (err instanceof StoreCorruptError) fail(err.message);
+  if (err instanceof DataDirBusyError) fail(`${err.message} Hãy dừng máy chủ rồi chạy lại lệnh này.`);
   throw err;
 }
 const [password, again] = await askHidden(['Mật khẩu: ', 'Nhập lại mật khẩu: ']);

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   /** Profile lookup per channel (display names for tickets), best effort. */
   readonly profile?: (channel: ChannelName, userId: string) => Promise<string | null>;
   readonly tickets?: TicketHooks;
+  /** Erases what we hold about a user who asked the platform to delete their data. */
+  readonly forget?: (channel: ChannelName, userId: string) => Promise<unknown>;
   readonly clock?: () => number;
 }
 
@@ -57,6 +59,9 @@ export class Pipeline {
         this.o.tickets?.receipt(event.channel, event.userId, event.messageIds, event.status, event.at);
         return null;
       case 'unfollow':
+        return null;
+      case 'forget':
+        await this.o.forget?.(event.channel, event.userId);
         return null;
       case 'message': {
         const m = event.message;

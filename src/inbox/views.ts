@@ -124,6 +124,9 @@ export function ticketBody(v: TicketView): Html {
   return html`<p><a href="/inbox">← Hộp thư</a></p>
 <h1>Phiếu #${t.id}: ${t.question.length > 90 ? `${t.question.slice(0, 89)}…` : t.question}</h1>
 <p class="muted">${CHANNEL_LABELS[t.channel] ?? t.channel} · ${t.displayName ?? 'chưa rõ tên'} (${t.userId}) · mở ${dateTime(t.createdAt)} · ${STATUS_LABELS[t.status]}${t.assignee ? ` · ${name(t.assignee)} xử lý` : ''} · ${slaBadge(v.sla)}</p>
+${t.rating
+  ? html`<p class="rating" data-stars="${t.rating.stars}">Doanh nghiệp đánh giá: ${'★'.repeat(t.rating.stars)}${'☆'.repeat(5 - t.rating.stars)} (${t.rating.stars}/5)${t.rating.officer ? ` cho ${name(t.rating.officer)}` : ''}${t.rating.comment ? html` · góp ý: “${t.rating.comment}”` : ''}</p>`
+  : ''}
 <div class="grid">
 <div>
   <section class="card"><h2>Hội thoại</h2>

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelName, Decision, Outcome } from '../conversation/types.js';
@@ -19,6 +19,9 @@ export interface Activity {
   readonly e: string | null;
   readonly s: number;
 }
+
+/** The end of any period: every line. */
+export const ALL_TIME = Date.parse('9999-12-31T00:00:00Z');
 
 const monthOf = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 7);
 
@@ -55,7 +58,8 @@ export class ActivityLog {
     const month = this.bufferMonth;
     this.buffer = [];
     if (lines.length === 0 || month === null) return this.writing;
-    this.writing = this.writing.then(async () => {
+    // A failed append (disk full) must not stop the later ones.
+    this.writing = this.writing.catch(() => undefined).then(async () => {
       await mkdir(this.dir, { recursive: true });
       await appendFile(path.join(this.dir, `${month}.jsonl`), `${lines.join('\n')}\n`);
     });
@@ -82,21 +86,71 @@ export class ActivityLog {
     return out;
   }
 
-  /** Removes every line of one user (a deletion request); returns how many. */
+  /**
+   * Unlinks one user's lines from them (a deletion request): their pseudonym is replaced by a random one, so the
+   * counts stay and nothing leads back to the person. Returns how many lines.
+   */
   async forget(channel: ChannelName, userId: string): Promise<number> {
-    await this.flush();
     const key = this.userKey(channel, userId);
-    let removed = 0;
-    for (const file of await this.files()) {
-      const full = path.join(this.dir, file);
-      const lines = (await readFile(full, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-      const kept = lines.filter((l) => !l.includes(`"u":"${key}"`));
-      if (kept.length === lines.length) continue;
-      removed += lines.length - kept.length;
-      await writeFile(`${full}.tmp`, kept.length ? `${kept.join('\n')}\n` : '');
-      await rename(`${full}.tmp`, full);
-    }
-    return removed;
+    const replacement = `x${randomBytes(12).toString('hex')}`;
+    return this.rewrite(() => true, () => (u) => (u === key ? replacement : u));
+  }
+
+  /**
+   * Retention: in the months before `month` (YYYY-MM), every pseudonym is replaced by one drawn afresh for that
+   * file. Distinct users still count within a month, but no line can be tied to a person or to their other months.
+   */
+  async unlinkBefore(month: string): Promise<number> {
+    return this.rewrite(
+      (file) => file.slice(0, 7) < month,
+      () => {
+        const secret = randomBytes(16);
+        return (u) => (u.startsWith('x') ? u : `x${createHmac('sha256', secret).update(u).digest('hex').slice(0, 24)}`);
+      },
+    );
+  }
+
+  /** One user's lines, for an access request. */
+  async linesOf(channel: ChannelName, userId: string): Promise<Activity[]> {
+    const key = this.userKey(channel, userId);
+    return (await this.read(0, ALL_TIME)).filter((a) => a.u === key);
+  }
+
+  /**
+   * Rewrites the `u` of every line of the chosen files; returns how many lines changed. `mapperFor` is called once
+   * per file (retention draws a fresh secret for each month). Queued behind appends, so no line is lost.
+   */
+  private async rewrite(pick: (file: string) => boolean, mapperFor: () => (u: string) => string): Promise<number> {
+    await this.flush();
+    const job = this.writing.catch(() => undefined).then(async () => {
+      let changed = 0;
+      for (const file of (await this.files()).filter(pick)) {
+        const map = mapperFor();
+        const full = path.join(this.dir, file);
+        let fileChanged = 0;
+        const lines = (await readFile(full, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((line) => {
+          try {
+            const a = JSON.parse(line) as Activity;
+            const u = map(a.u);
+            if (u === a.u) return line;
+            fileChanged++;
+            return JSON.stringify({ ...a, u });
+          } catch {
+            return line;
+          }
+        });
+        if (fileChanged === 0) continue;
+        changed += fileChanged;
+        await writeFile(`${full}.tmp`, `${lines.join('\n')}\n`);
+        await rename(`${full}.tmp`, full);
+      }
+      return changed;
+    });
+    this.writing = job.then(
+      () => undefined,
+      () => undefined,
+    );
+    return job;
   }
 
   private async files(): Promise<string[]> {

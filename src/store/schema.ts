@@ -131,6 +131,8 @@ export interface Ticket {
   replies: TicketReply[];
   /** The user's satisfaction with the officers' answer (asked when the ticket is closed). */
   rating?: TicketRating | null;
+  /** When its personal content was removed (a deletion request, or retention). */
+  erasedAt?: number | null;
 }
 
 export interface TicketRating {

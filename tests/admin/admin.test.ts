@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clusterGaps } from '../../src/admin/gaps.js';
+import { clusterGaps, gapSummary, knowledgeWordWeight } from '../../src/admin/gaps.js';
 import { FakeGraph } from '../helpers/fake-graph.js';
 import { login } from '../helpers/inbox.js';
 import { ADMIN, startServer, type TestServer } from '../helpers/server.js';
@@ -54,11 +54,13 @@ describe('admin pages', () => {
     server = await startServer(graph.url);
     await server.accounts.create('canbo', 'mat-khau-can-bo-1', 'officer');
     const officer = await login(server.app, 'canbo', 'mat-khau-can-bo-1');
-    for (const url of ['/admin', '/admin/knowledge', '/admin/try?q=x', '/admin/drafts', '/admin/gaps', '/admin/knowledge/thue/hoan-thue']) {
+    for (const url of ['/admin', '/admin/knowledge', '/admin/try?q=x', '/admin/drafts', '/admin/gaps', '/admin/knowledge/thue/hoan-thue', '/admin/reports', '/admin/reports.csv', '/admin/privacy']) {
       expect((await officer.agent.get(url)).status, url).toBe(403);
     }
     expect((await officer.agent.post('/admin/drafts/thue/x/approve').type('form').send({ _csrf: officer.csrf })).status).toBe(403);
+    expect((await officer.agent.post('/admin/privacy/export').type('form').send({ _csrf: officer.csrf, channel: 'web', user: 'x' })).status).toBe(403);
     expect((await request(server.app).get('/admin')).status).toBe(303);
+    expect((await request(server.app).get('/admin/reports.csv')).status).toBe(303);
   });
 
   it('"Thử câu hỏi" shows the decision, the candidates with scores and the words the normaliser saw', async () => {
@@ -144,11 +146,8 @@ describe('gap clustering', () => {
     const { loadKnowledgeBase } = await import('../../src/knowledge/load.js');
     const { indexKnowledge } = await import('../../src/conversation/knowledge.js');
     const { index } = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
-    const weight = (w: string) => {
-      const id = index.features.get(w);
-      return id === undefined ? index.unknownIdf : index.idf[id]!;
-    };
-    const q = (text: string, i: number) => ({ text, at: i, source: 'ticket' as const, ref: String(i) });
+    const weight = knowledgeWordWeight(index);
+    const q = (text: string, i: number) => ({ text, at: i, source: 'ticket' as const, ref: String(i), user: `zalo:u${i}` });
     const clusters = clusterGaps([
       q('xuất khẩu than đá sang trung quốc', 1),
       q('giá vàng hôm nay bao nhiêu', 2),
@@ -161,9 +160,20 @@ describe('gap clustering', () => {
     ], weight);
     expect(clusters.map((c) => c.size)).toEqual([4, 3, 1]);
     expect(clusters[0]!.terms).toContain('than');
+    // Shown as people typed them, even when one typed "xuat khau" without diacritics.
+    expect(clusters[0]!.terms).toContain('xuất');
     expect(clusters[0]!.members.map((m) => m.ref).sort()).toEqual(['1', '3', '4', '7']);
     // "giá … hôm nay": the prices of the day, gold or yuan.
     expect(clusters[1]!.members.map((m) => m.ref).sort()).toEqual(['2', '5', '6']);
     expect(clusters[2]!.members.map((m) => m.ref)).toEqual(['8']);
+  });
+
+  it('summaries for reports keep only words at least two people used, and no numbers', () => {
+    const member = (text: string, user: string, at: number) => ({ text, at, source: 'ticket' as const, ref: String(at), user });
+    const members = [member('than đá của Cty Hoàng Long 0912345678', 'a', 1), member('than đá xuất khẩu', 'b', 2), member('than đá Hoàng Long', 'a', 3)];
+    const keys = ['than', 'hoang', 'long', '0912345678'];
+    const summary = gapSummary({ size: 3, representative: members[0]!, examples: members, members, keys, terms: ['than', 'hoàng', 'long', '0912345678'] });
+    // "hoàng long" came from one user only; the phone number is dropped for its digits.
+    expect(summary).toEqual({ size: 3, terms: ['than'] });
   });
 });

@@ -1,4 +1,5 @@
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import request from 'supertest';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -122,4 +123,23 @@ export function zaloSigned(body: string, withPrefix = true, key = ZALO.oaSecretK
   const parsed = JSON.parse(body) as { app_id: string; timestamp: string };
   const mac = zaloMac(body, parsed.app_id, parsed.timestamp, key);
   return { 'content-type': 'application/json', 'x-zevent-signature': withPrefix ? `mac=${mac}` : mac };
+}
+
+let messageCounter = 0;
+
+/** A user message (typed, or a tapped quick reply) through the signed Messenger webhook, processed to the end. */
+export async function messengerSays(server: Server, user: string, text: string, at: number, payload?: string): Promise<void> {
+  const message = { mid: `m_test_${++messageCounter}`, text, ...(payload ? { quick_reply: { payload } } : {}) };
+  const body = JSON.stringify({ object: 'page', entry: [{ id: '1', time: at, messaging: [{ sender: { id: user }, recipient: { id: '1' }, timestamp: at, message }] }] });
+  const res = await request(server.app).post('/webhooks/messenger').set(signed(body)).send(body);
+  if (res.status !== 200) throw new Error(`Messenger webhook answered ${res.status}`);
+  await server.dispatcher.idle();
+}
+
+/** A Zalo user message (typed, or a tapped button: its payload arrives as text) through the signed webhook. */
+export async function zaloSays(server: Server, user: string, text: string, at: number): Promise<void> {
+  const body = JSON.stringify({ app_id: ZALO.appId, event_name: 'user_send_text', timestamp: String(at), sender: { id: user }, recipient: { id: '579745863508352884' }, message: { text, msg_id: `z_test_${++messageCounter}` } });
+  const res = await request(server.app).post('/webhooks/zalo').set(zaloSigned(body)).send(body);
+  if (res.status !== 200) throw new Error(`Zalo webhook answered ${res.status}`);
+  await server.dispatcher.idle();
 }

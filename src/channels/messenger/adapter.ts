@@ -91,7 +91,8 @@ function quickReplies(choices: readonly Choice[]): Array<Record<string, string>>
   const numbered = choices.length > 1;
   return choices.slice(0, QUICK_REPLY_LIMIT).map((c, i) => ({
     content_type: 'text',
-    title: shortTitle(c.title, numbered ? i + 1 : null),
+    // A choice that is its own number (a 1–5 rating) needs no prefix.
+    title: shortTitle(c.title, numbered && c.title !== String(i + 1) ? i + 1 : null),
     payload: c.payload,
   }));
 }

@@ -76,7 +76,8 @@ export class ZaloAdapter implements ChannelAdapter {
         push(
           last,
           reply.choices.slice(0, ZALO_BUTTON_LIMIT).map((c, i) => {
-            const label = buttonPayload(numbered ? i + 1 : null, c.title);
+            // A choice that is its own number (a 1–5 rating) needs no prefix.
+            const label = buttonPayload(numbered && c.title !== String(i + 1) ? i + 1 : null, c.title);
             const title = label.length > ZALO_BUTTON_TITLE_LIMIT ? `${label.slice(0, ZALO_BUTTON_TITLE_LIMIT - 1)}…` : label;
             return { title, type: 'oa.query.show', payload: title };
           }),

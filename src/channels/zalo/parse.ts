@@ -55,7 +55,8 @@ export function parseZaloEvent(body: unknown): ParsedZaloEvent {
   if (name === 'unfollow' || name === 'user_withdraw') {
     const user = (isObject(body.follower) ? str(body.follower.id) : undefined) ?? sender;
     if (!user) return { problem: `${name}: missing user id` };
-    return { delivery: { id: `zalo:${name}:${user}:${at}`, event: { kind: 'unfollow', channel: 'zalo', userId: user, at } } };
+    const kind = name === 'unfollow' ? 'unfollow' : 'forget';
+    return { delivery: { id: `zalo:${name}:${user}:${at}`, event: { kind, channel: 'zalo', userId: user, at } } };
   }
   if (name.startsWith('oa_send_')) {
     // Echo of a message the OA sent. With sender.admin_id, a person wrote it from the OA chat tool.

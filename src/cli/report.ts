@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { ActivityLog } from '../reports/activity.js';
+import { toCsv, toJson, toMarkdown } from '../reports/format.js';
+import { parsePeriod, PeriodError, readDataSnapshot, reportFor } from '../reports/source.js';
+import { StoreCorruptError } from '../store/store.js';
+import { cliConfig, cliKnowledge, fail, parseArgs } from './common.js';
+
+// npm run report -- --from 2026-01-01 --to 2026-03-31 [--format md|csv|json]
+// The activity report of a period (both days included, Vietnam time), on stdout. Reads DATA_DIR as a snapshot, so it
+// can run while the server is up. Figures and FAQ questions only: never what users wrote.
+const { flags } = parseArgs(process.argv.slice(2));
+const format = String(flags.get('format') ?? 'md');
+if (!['md', 'csv', 'json'].includes(format)) fail(`Định dạng "${format}" không hỗ trợ: dùng --format md, csv hoặc json.`);
+const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+const from = typeof flags.get('from') === 'string' ? String(flags.get('from')) : `${today.slice(0, 7)}-01`;
+const to = typeof flags.get('to') === 'string' ? String(flags.get('to')) : today;
+
+const config = cliConfig();
+try {
+  const period = parsePeriod(from, to);
+  const data = await readDataSnapshot(config.dataDir);
+  const report = await reportFor(
+    { data, activity: new ActivityLog(path.join(config.dataDir, 'activity'), data.meta.salt), knowledge: await cliKnowledge(config), calendar: config.inbox.officeHours },
+    period.from,
+    period.to,
+  );
+  process.stdout.write(format === 'csv' ? toCsv(report) : format === 'json' ? toJson(report) : toMarkdown(report));
+} catch (err) {
+  if (err instanceof PeriodError || err instanceof StoreCorruptError) fail(err.message);
+  throw err;
+}

@@ -1,0 +1,87 @@
+import type { ChannelName } from '../conversation/types.js';
+import type { Logger } from '../log.js';
+import type { Activity, ActivityLog } from '../reports/activity.js';
+import type { Store } from '../store/store.js';
+import { applyRetention, collectUserData, eraseUser, retentionCutoff, type ErasureCounts, type UserData } from './personal-data.js';
+
+export interface UserDataExport extends UserData {
+  readonly exportedAt: string;
+  /** The person's lines in the activity log (no text: time, outcome, answered entry). */
+  readonly activity: readonly Activity[];
+}
+
+export interface ErasureReport extends ErasureCounts {
+  readonly activityLines: number;
+}
+
+export interface PersonalDataOptions {
+  readonly store: Store;
+  readonly activity: ActivityLog;
+  readonly retentionMonths: number;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  /** Drops finished events (and their text) from the inbound journal; the server passes its journal's compaction. */
+  readonly compactJournal?: () => Promise<void>;
+  /** Told after a change to tickets, so open inbox pages refresh. */
+  readonly onChange?: () => void;
+}
+
+const DAY = 24 * 3600_000;
+
+/** What an erasure removed, in words (the admin page and the command line). */
+export const erasureSummary = (r: ErasureReport) =>
+  `${r.conversations} cuộc trò chuyện, ${r.tickets} phiếu hỗ trợ, ${r.feedback} đánh giá, ${r.deliveryFailures} tin gửi lỗi, ${r.activityLines} dòng nhật ký hoạt động`;
+
+
+/** Access and deletion requests, and the retention job, over the database and the activity log. */
+export class PersonalData {
+  constructor(private readonly o: PersonalDataOptions) {}
+
+  private now(): number {
+    return (this.o.clock ?? Date.now)();
+  }
+
+  async export(channel: ChannelName, userId: string): Promise<UserDataExport> {
+    return {
+      exportedAt: new Date(this.now()).toISOString(),
+      ...collectUserData(this.o.store.data, channel, userId),
+      activity: await this.o.activity.linesOf(channel, userId),
+    };
+  }
+
+  async erase(channel: ChannelName, userId: string): Promise<ErasureReport> {
+    const counts = await this.o.store.update((d) => eraseUser(d, channel, userId, this.now()));
+    const activityLines = await this.o.activity.forget(channel, userId);
+    await this.o.compactJournal?.();
+    this.o.onChange?.();
+    // The id is not logged: the request is to forget it.
+    this.o.logger.info({ channel, ...counts, activityLines }, 'personal data erased on request');
+    return { ...counts, activityLines };
+  }
+
+  /** Removes the personal part of everything older than the retention period. */
+  async applyRetention(): Promise<ErasureReport> {
+    const cutoff = retentionCutoff(this.now(), this.o.retentionMonths);
+    const counts = await this.o.store.update((d) => applyRetention(d, cutoff, this.now()));
+    const month = new Date(cutoff + 7 * 3600_000).toISOString().slice(0, 7);
+    const activityLines = await this.o.activity.unlinkBefore(month);
+    await this.o.compactJournal?.();
+    if (counts.tickets > 0) this.o.onChange?.();
+    this.o.logger.info({ cutoff: new Date(cutoff).toISOString(), ...counts, activityLines }, 'retention applied');
+    return { ...counts, activityLines };
+  }
+
+  /** Runs the retention job now and then once a day; returns the stop function. */
+  startDailyRetention(): () => void {
+    const run = () =>
+      void this.applyRetention().catch((err: unknown) => this.o.logger.error({ err: String(err) }, 'retention job failed: will retry tomorrow'));
+    const first = setTimeout(run, 10_000);
+    const daily = setInterval(run, DAY);
+    first.unref();
+    daily.unref();
+    return () => {
+      clearTimeout(first);
+      clearInterval(daily);
+    };
+  }
+}

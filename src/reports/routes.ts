@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from 'express';
+import type { Knowledge } from '../conversation/knowledge.js';
+import type { Tickets } from '../inbox/tickets.js';
+import type { WorkingCalendar } from '../inbox/working-time.js';
+import type { Store } from '../store/store.js';
+import { page } from '../web/layout.js';
+import { staffOf } from '../web/session.js';
+import type { ActivityLog } from './activity.js';
+import { toCsv, toJson, toMarkdown } from './format.js';
+import type { Report } from './report.js';
+import { parsePeriod, PeriodError, reportFor } from './source.js';
+import { reportBody } from './views.js';
+
+export interface ReportRoutesOptions {
+  readonly store: Store;
+  readonly activity: ActivityLog;
+  readonly tickets: Tickets;
+  readonly knowledge: () => Knowledge;
+  readonly calendar: WorkingCalendar;
+  readonly clock?: () => number;
+}
+
+const DAY = 24 * 3600_000;
+const isoDay = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 10);
+
+/** /admin/reports (page with charts) and its downloads; mounted behind the admin pages' login and role check. */
+export function reportRoutes(o: ReportRoutesOptions): Router {
+  const router = Router();
+  const now = () => (o.clock ?? Date.now)();
+
+  /** The period asked for, by default the last 30 days. */
+  const period = (req: Request) => {
+    const to = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.to)) ? String(req.query.to) : isoDay(now());
+    const from = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.from)) ? String(req.query.from) : isoDay(Date.parse(`${to}T00:00:00+07:00`) - 29 * DAY);
+    return { fromDay: from, toDay: to, ...parsePeriod(from, to) };
+  };
+  const report = async (req: Request): Promise<{ report: Report; fromDay: string; toDay: string }> => {
+    const p = period(req);
+    const r = await reportFor({ data: o.store.data, activity: o.activity, knowledge: o.knowledge(), calendar: o.calendar }, p.from, p.to);
+    return { report: r, fromDay: p.fromDay, toDay: p.toDay };
+  };
+  const badPeriod = (res: Response, err: unknown): boolean => {
+    if (!(err instanceof PeriodError)) return false;
+    res.status(400).type('text/plain; charset=utf-8').send(err.message);
+    return true;
+  };
+
+  router.get('/admin/reports', async (req, res, next) => {
+    try {
+      const { report: r, fromDay, toDay } = await report(req);
+      const staff = staffOf(res)!;
+      res.type('html').send(page({ title: 'Báo cáo', user: staff.user, csrf: staff.session.csrf, body: reportBody(r, fromDay, toDay), unread: o.tickets.counts(staff.user.id).unread }));
+    } catch (err) {
+      if (!badPeriod(res, err)) next(err);
+    }
+  });
+
+  const download = (ext: string, type: string, render: (r: Report) => string) =>
+    router.get(`/admin/reports.${ext}`, async (req, res, next) => {
+      try {
+        const { report: r, fromDay, toDay } = await report(req);
+        res.type(type).attachment(`bao-cao-${fromDay}-${toDay}.${ext}`).send(render(r));
+      } catch (err) {
+        if (!badPeriod(res, err)) next(err);
+      }
+    });
+  download('csv', 'text/csv; charset=utf-8', toCsv);
+  download('md', 'text/markdown; charset=utf-8', toMarkdown);
+  download('json', 'application/json; charset=utf-8', toJson);
+  return router;
+}
