@@ -25,13 +25,17 @@ export interface ConversationState {
     /** Why a "Chuyển cán bộ" among these choices hands over (an unanswered question, or a 👎). */
     readonly handoffReason?: 'no-answer' | 'feedback';
   } | null;
-  /** Epoch ms when `awaiting` was set. */
+  /** Epoch ms when `awaiting` (or `commentFor`) was set. */
   readonly at: number;
+  /** The ticket the user just rated: a following "Góp ý: …" is the comment on it. */
+  readonly commentFor?: string | null;
 }
 
 export const EMPTY_STATE: ConversationState = { awaiting: null, at: 0 };
 /** A numbered choice is understood for this long after it was offered. */
 export const CHOICE_LIFETIME_MS = 30 * 60 * 1000;
+/** A comment ("Góp ý: …") is taken as one on the rated ticket for this long after the rating. */
+export const COMMENT_LIFETIME_MS = 2 * 24 * 3600_000;
 
 export interface RespondContext {
   readonly knowledge: Knowledge;
@@ -68,8 +72,9 @@ export function respond(message: IncomingMessage, state: ConversationState, ctx:
 
   const payload = decodePayload(message.payload ?? message.text) ?? typedChoice(message.text, awaiting);
   if (payload) return onPayload(payload, awaiting, ctx);
-  if (COMMENT.test(message.text)) {
-    const comment = message.text.replace(COMMENT, '').trim();
+  const commentFor = state.commentFor && ctx.now - state.at <= COMMENT_LIFETIME_MS ? state.commentFor : null;
+  if (commentFor && COMMENT.test(message.text)) {
+    const comment = { ticket: commentFor, text: message.text.replace(COMMENT, '').trim() };
     return keep(EMPTY_STATE, [{ kind: 'text', text: TEXTS.thanksComment }], outcome({ decision: 'smalltalk', via: 'feedback', comment }));
   }
 
@@ -84,7 +89,7 @@ export function respond(message: IncomingMessage, state: ConversationState, ctx:
   return answerQuestion(message.text, ctx);
 }
 
-/** "Góp ý: …" — a comment on an officer's answer, after the 1–5 rating. */
+/** "Góp ý: …" right after the 1–5 rating: a comment on the officer's answer (otherwise an ordinary message). */
 const COMMENT = /^\s*g[óo]p\s*[ýy]\s*[:：-]\s*/iu;
 
 function keep(state: ConversationState, replies: Reply[], o: Outcome): RespondResult {
@@ -206,7 +211,7 @@ function onPayload(p: Payload, awaiting: ConversationState['awaiting'], ctx: Res
       return {
         replies: [{ kind: 'text', text: TEXTS.thanksRating }],
         outcome: outcome({ decision: 'smalltalk', via: 'feedback', rating: { ticket: p.ticket, stars: p.stars } }),
-        state: EMPTY_STATE,
+        state: { awaiting: null, at: ctx.now, commentFor: p.ticket },
       };
   }
 }

@@ -3,8 +3,6 @@ import type { Tickets } from '../inbox/tickets.js';
 import type { Store } from '../store/store.js';
 import type { ActivityLog } from './activity.js';
 
-const COMMENT_WINDOW_MS = 2 * 24 * 3600_000;
-
 /**
  * What the bot learns from each message, for the reports: the activity line, 👍/👎 on answers, 1–5 ratings of
  * officers' answers and the comments after them.
@@ -30,12 +28,10 @@ export function outcomeRecorder(o: { store: Store; tickets: Tickets; activity: A
       }
     }
     if (outcome.comment) {
-      const rated = [...o.tickets.all]
-        .reverse()
-        .find((t) => t.channel === message.channel && t.userId === message.userId && t.rating && now() - t.rating.at < COMMENT_WINDOW_MS);
-      if (rated?.rating && rated.rating.comment === null) {
-        const rating = rated.rating;
-        o.store.updateLazily(() => (rating.comment = outcome.comment ?? null));
+      const ticket = o.tickets.byId(Number(outcome.comment.ticket));
+      const rating = ticket?.rating;
+      if (ticket && ticket.channel === message.channel && ticket.userId === message.userId && rating && rating.comment === null) {
+        o.store.updateLazily(() => (rating.comment = outcome.comment!.text.slice(0, 2000)));
         o.tickets.bump();
       }
     }

@@ -190,3 +190,28 @@ describe('respond: choices', () => {
     expect(r.outcome.via).toBe('attachment');
   });
 });
+
+describe('respond: feedback and ratings', () => {
+  it('👎 on an answer records the verdict with the question, and "có" then hands that question over', () => {
+    const answered = say('hq lam viec thu 7 khong');
+    expect(answered.outcome.decision).toBe('answer');
+    const down = say('2', answered.state);
+    expect(down.outcome.feedback).toEqual({ entryId: 'gio-lam-viec', helpful: false, question: 'hq lam viec thu 7 khong' });
+    const yes = say('có', down.state);
+    expect(yes.replies[0]).toEqual({ kind: 'handoff', reason: 'feedback', question: 'hq lam viec thu 7 khong' });
+  });
+
+  it('"Góp ý: …" right after a rating is the comment on that ticket; otherwise it is an ordinary message', () => {
+    const rated = say('4', EMPTY_STATE, { kind: 'choice', payload: 'RATE:7:4' });
+    expect(rated.outcome.rating).toEqual({ ticket: '7', stars: 4 });
+    const comment = say('Góp ý: trả lời rất nhanh', rated.state);
+    expect(comment.outcome.comment).toEqual({ ticket: '7', text: 'trả lời rất nhanh' });
+    expect(say('Góp ý: trả lời rất nhanh').outcome.comment).toBeUndefined();
+    const late = respond(
+      { channel: 'cli', userId: 'u1', messageId: 'm2', timestamp: NOW, kind: 'text', text: 'gop y: cham qua' },
+      rated.state,
+      { knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, now: NOW + 3 * 24 * 3600_000 },
+    );
+    expect(late.outcome.comment).toBeUndefined();
+  });
+});
