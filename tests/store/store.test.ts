@@ -99,3 +99,27 @@ for (let i = 0; ; i++) {
     expect(store.data.counters).toEqual({ ticket: 0 });
   });
 });
+
+describe('DATA_DIR lock', () => {
+  it('creates a missing data directory, refuses a second live owner, takes over a dead one', async () => {
+    const { spawn } = await import('node:child_process');
+    const { DataDirBusyError, lockDataDir, LOCK_FILE } = await import('../../src/store/lock.js');
+    const dir = path.join(await tempDir(), 'not', 'yet');
+    const release = await lockDataDir(dir);
+    expect(await readFile(path.join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    await release();
+    expect(await readdir(dir)).toEqual([]);
+
+    // Another process holds it.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+    await new Promise((r) => other.once('spawn', r));
+    await writeFile(path.join(dir, LOCK_FILE), String(other.pid));
+    await expect(lockDataDir(dir)).rejects.toBeInstanceOf(DataDirBusyError);
+    other.kill('SIGKILL');
+    await new Promise((r) => other.once('exit', r));
+    // Its owner is gone: the lock is taken over.
+    const again = await lockDataDir(dir);
+    expect(await readFile(path.join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    await again();
+  });
+});
