@@ -14,6 +14,7 @@ import { securityHeaders } from '../web/security.js';
 import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge, loadLegalRegistry } from './check.js';
 import { approveDraft, deleteEntry, EntryFileError, readEntry, saveEntry } from './entries.js';
+import { PeriodError, periodFromQuery, vietnamDay } from '../reports/period.js';
 import { clusterGaps, gapQuestionsIn, knowledgeWordWeight } from './gaps.js';
 import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, tryBody } from './views.js';
 
@@ -32,17 +33,12 @@ export interface AdminRoutesOptions {
 }
 
 const DAY = 24 * 3600_000;
-const isoDay = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 10);
-/** A YYYY-MM-DD day in Vietnam time as [start, end) epoch ms. */
-export function dayRange(from: string, to: string): [number, number] {
-  return [Date.parse(`${from}T00:00:00+07:00`), Date.parse(`${to}T00:00:00+07:00`) + DAY];
-}
 
 /** The admin pages at /admin (role admin): knowledge browser, editor, "Thử câu hỏi", drafts, knowledge gaps. */
 export function adminRoutes(o: AdminRoutesOptions): Router {
   const router = Router();
   const now = () => (o.clock ?? Date.now)();
-  const today = () => isoDay(now());
+  const today = () => vietnamDay(now());
   router.use('/admin', securityHeaders, express.urlencoded({ extended: false, limit: '256kb' }), requireStaff('admin'));
 
   const render = (res: Response, title: string, body: Parameters<typeof page>[0]['body'], status = 200) => {
@@ -155,11 +151,15 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
   });
 
   router.get('/admin/gaps', (req, res) => {
-    const to = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.to)) ? String(req.query.to) : today();
-    const from = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.from)) ? String(req.query.from) : isoDay(Date.parse(`${to}T00:00:00+07:00`) - 30 * DAY);
-    const [start, end] = dayRange(from, to);
-    const clusters = clusterGaps(gapQuestionsIn(o.store.data, start, end), knowledgeWordWeight(o.live.current.index));
-    render(res, 'Câu hỏi chưa có lời đáp', gapsBody(clusters, from, to, staffOf(res)!.session.csrf));
+    let period;
+    try {
+      period = periodFromQuery(req.query, now(), 30);
+    } catch (err) {
+      if (!(err instanceof PeriodError)) throw err;
+      return void res.status(400).type('text/plain; charset=utf-8').send(err.message);
+    }
+    const clusters = clusterGaps(gapQuestionsIn(o.store.data, period.from, period.to), knowledgeWordWeight(o.live.current.index));
+    render(res, 'Câu hỏi chưa có lời đáp', gapsBody(clusters, period.fromDay, period.toDay, staffOf(res)!.session.csrf));
   });
 
   const newEntryForm = (req: Request, res: Response, problems: KnowledgeProblem[] | null, status = 200) => {

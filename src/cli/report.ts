@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ActivityLog } from '../reports/activity.js';
 import { toCsv, toJson, toMarkdown } from '../reports/format.js';
-import { parsePeriod, PeriodError, readDataSnapshot, reportFor } from '../reports/source.js';
+import { parsePeriod, PeriodError, vietnamDay } from '../reports/period.js';
+import { readDataSnapshot, reportFor } from '../reports/source.js';
 import { StoreCorruptError } from '../store/store.js';
 import { cliConfig, cliKnowledge, fail, parseArgs } from './common.js';
 
@@ -11,7 +12,7 @@ import { cliConfig, cliKnowledge, fail, parseArgs } from './common.js';
 const { flags } = parseArgs(process.argv.slice(2));
 const format = String(flags.get('format') ?? 'md');
 if (!['md', 'csv', 'json'].includes(format)) fail(`Định dạng "${format}" không hỗ trợ: dùng --format md, csv hoặc json.`);
-const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+const today = vietnamDay(Date.now());
 const from = typeof flags.get('from') === 'string' ? String(flags.get('from')) : `${today.slice(0, 7)}-01`;
 const to = typeof flags.get('to') === 'string' ? String(flags.get('to')) : today;
 

@@ -1,6 +1,7 @@
 import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log.js';
 import type { Activity, ActivityLog } from '../reports/activity.js';
+import { vietnamMonth } from '../reports/period.js';
 import type { Store } from '../store/store.js';
 import { applyRetention, collectUserData, eraseUser, retentionCutoff, type ErasureCounts, type UserData } from './personal-data.js';
 
@@ -63,8 +64,7 @@ export class PersonalData {
   async applyRetention(): Promise<ErasureReport> {
     const cutoff = retentionCutoff(this.now(), this.o.retentionMonths);
     const counts = await this.o.store.update((d) => applyRetention(d, cutoff, this.now()));
-    const month = new Date(cutoff + 7 * 3600_000).toISOString().slice(0, 7);
-    const activityLines = await this.o.activity.unlinkBefore(month);
+    const activityLines = await this.o.activity.unlinkBefore(vietnamMonth(cutoff));
     await this.o.compactJournal?.();
     if (counts.tickets > 0) this.o.onChange?.();
     this.o.logger.info({ cutoff: new Date(cutoff).toISOString(), ...counts, activityLines }, 'retention applied');

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelName, Decision, Outcome } from '../conversation/types.js';
+import { vietnamMonth } from './period.js';
 
 /**
  * One line per message the bot handled, for the activity reports: no message text and no platform id (users are
@@ -23,7 +24,7 @@ export interface Activity {
 /** The end of any period: every line. */
 export const ALL_TIME = Date.parse('9999-12-31T00:00:00Z');
 
-const monthOf = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 7);
+const monthOf = vietnamMonth;
 
 export class ActivityLog {
   private buffer: string[] = [];

@@ -1,3 +1,4 @@
+import { vietnamDay } from './period.js';
 import type { ChannelFigures, Report } from './report.js';
 
 /** How a report figure is presented: its Vietnamese label, unit and formatting. */
@@ -39,9 +40,8 @@ export function metricValue(metric: Metric, figures: ChannelFigures): string {
   return String(v);
 }
 
-const isoDay = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 10);
 /** The period as the user gave it: `to` is exclusive internally, inclusive for people. */
-export const periodLabel = (r: Report) => `${isoDay(r.from)} → ${isoDay(r.to - 1)}`;
+export const periodLabel = (r: Report) => `${vietnamDay(r.from)} → ${vietnamDay(r.to - 1)}`;
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 1000) / 10}%`);
 
 // ---------- CSV ----------
@@ -64,7 +64,7 @@ export const CSV_HEADER = ['Phần', 'Kênh', 'Chỉ số', 'Giá trị', 'Đơn
  */
 export function toCsv(r: Report): string {
   const rows: Array<ReadonlyArray<string | number>> = [CSV_HEADER];
-  rows.push(['Kỳ báo cáo', '', 'Từ ngày', isoDay(r.from), ''], ['Kỳ báo cáo', '', 'Đến ngày', isoDay(r.to - 1), '']);
+  rows.push(['Kỳ báo cáo', '', 'Từ ngày', vietnamDay(r.from), ''], ['Kỳ báo cáo', '', 'Đến ngày', vietnamDay(r.to - 1), '']);
   for (const figures of r.channels) {
     for (const m of METRICS) rows.push(['Tổng hợp', CHANNEL_LABELS[figures.channel], m.label, metricValue(m, figures), m.unit]);
   }
@@ -127,5 +127,5 @@ export function toMarkdown(r: Report): string {
 }
 
 export function toJson(r: Report): string {
-  return `${JSON.stringify({ ...r, from: isoDay(r.from), to: isoDay(r.to - 1) }, null, 2)}\n`;
+  return `${JSON.stringify({ ...r, from: vietnamDay(r.from), to: vietnamDay(r.to - 1) }, null, 2)}\n`;
 }

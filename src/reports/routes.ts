@@ -8,7 +8,8 @@ import { staffOf } from '../web/session.js';
 import type { ActivityLog } from './activity.js';
 import { toCsv, toJson, toMarkdown } from './format.js';
 import type { Report } from './report.js';
-import { parsePeriod, PeriodError, reportFor } from './source.js';
+import { PeriodError, periodFromQuery } from './period.js';
+import { reportFor } from './source.js';
 import { reportBody } from './views.js';
 
 export interface ReportRoutesOptions {
@@ -20,22 +21,14 @@ export interface ReportRoutesOptions {
   readonly clock?: () => number;
 }
 
-const DAY = 24 * 3600_000;
-const isoDay = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 10);
-
 /** /admin/reports (page with charts) and its downloads; mounted behind the admin pages' login and role check. */
 export function reportRoutes(o: ReportRoutesOptions): Router {
   const router = Router();
   const now = () => (o.clock ?? Date.now)();
 
-  /** The period asked for, by default the last 30 days. */
-  const period = (req: Request) => {
-    const to = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.to)) ? String(req.query.to) : isoDay(now());
-    const from = /^\d{4}-\d{2}-\d{2}$/.test(String(req.query.from)) ? String(req.query.from) : isoDay(Date.parse(`${to}T00:00:00+07:00`) - 29 * DAY);
-    return { fromDay: from, toDay: to, ...parsePeriod(from, to) };
-  };
   const report = async (req: Request): Promise<{ report: Report; fromDay: string; toDay: string }> => {
-    const p = period(req);
+    // By default the last 30 days.
+    const p = periodFromQuery(req.query, now(), 29);
     const r = await reportFor({ data: o.store.data, activity: o.activity, knowledge: o.knowledge(), calendar: o.calendar }, p.from, p.to);
     return { report: r, fromDay: p.fromDay, toDay: p.toDay };
   };

@@ -8,21 +8,6 @@ import { STORE_FILE, StoreCorruptError } from '../store/store.js';
 import type { ActivityLog } from './activity.js';
 import { buildReport, type Report } from './report.js';
 
-const DAY = 24 * 3600_000;
-
-export class PeriodError extends Error {}
-
-/** "2026-01-01".."2026-03-31" (inclusive days, Vietnam time) → [from, to) epoch ms. */
-export function parsePeriod(from: string, to: string): { from: number; to: number } {
-  for (const d of [from, to]) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d))) throw new PeriodError(`Ngày "${d}" không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2026-01-31.`);
-  }
-  const start = Date.parse(`${from}T00:00:00+07:00`);
-  const end = Date.parse(`${to}T00:00:00+07:00`) + DAY;
-  if (end <= start) throw new PeriodError(`Ngày kết thúc (${to}) phải từ ngày bắt đầu (${from}) trở đi.`);
-  return { from: start, to: end };
-}
-
 export interface ReportSources {
   readonly data: Readonly<Schema>;
   readonly activity: ActivityLog;

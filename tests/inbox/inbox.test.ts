@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraph } from '../helpers/fake-graph.js';
 import { csrfIn, login } from '../helpers/inbox.js';
-import { ADMIN, FIXTURE_NOW, signed, startServer, type TestServer } from '../helpers/server.js';
+import { ADMIN, FIXTURE_NOW, messengerSays, startServer, type TestServer } from '../helpers/server.js';
 
 let graph: FakeGraph;
 let server: TestServer;
@@ -26,14 +26,8 @@ afterEach(async () => {
   now = FIXTURE_NOW;
 });
 
-let mid = 0;
 /** A user message through the signed Messenger webhook, processed to the end. */
-async function userSays(user: string, text: string): Promise<void> {
-  const body = JSON.stringify({ object: 'page', entry: [{ id: '1', time: now, messaging: [{ sender: { id: user }, recipient: { id: '1' }, timestamp: now, message: { mid: `m_inbox_${++mid}`, text } }] }] });
-  const res = await request(server.app).post('/webhooks/messenger').set(signed(body)).send(body);
-  expect(res.status).toBe(200);
-  await server.dispatcher.idle();
-}
+const userSays = (user: string, text: string) => messengerSays(server, user, text, now);
 
 const start = (env: Record<string, string> = {}) => startServer(graph.url, env, undefined, clock);
 
