@@ -218,7 +218,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       tickets,
       replies,
       conversations,
-      knowledge,
+      live,
       footer: config.footer,
       knowledgeDir: config.knowledgeDir,
       secureCookies: config.inbox.secureCookies,

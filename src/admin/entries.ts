@@ -2,7 +2,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseEntryFile } from '../knowledge/parse.js';
-import type { KnowledgeBase, KnowledgeProblem } from '../knowledge/types.js';
+import type { KnowledgeBase, KnowledgeEdit, KnowledgeProblem } from '../knowledge/types.js';
 
 /** Editing entry files from the admin pages: every save is validated exactly like the loader, then written atomically. */
 export class EntryFileError extends Error {
@@ -37,7 +37,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
  * Validates the new text of an entry file and saves it. Refused (nothing written) with every problem when the file
  * would not load, or when its id is taken by an entry of another category.
  */
-export async function saveEntry(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, text: string): Promise<void> {
+export async function saveEntry(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, text: string): Promise<KnowledgeEdit> {
   const display = `${category}/${id}.md`;
   const normalized = text.replace(/\r\n?/g, '\n');
   const parsed = parseEntryFile(display, normalized, category, kb.variables);
@@ -45,20 +45,35 @@ export async function saveEntry(knowledgeDir: string, kb: KnowledgeBase, categor
   const clash = [...kb.entries, ...kb.drafts].find((e) => e.id === id && e.category !== category);
   if (clash) errors.push({ file: display, line: parsed.idLine, message: `mã "${id}" đã dùng ở ${clash.file}`, severity: 'error' });
   if (errors.length > 0) throw new EntryFileError(errors);
-  await writeAtomically(entryPath(knowledgeDir, category, id), normalized.endsWith('\n') ? normalized : `${normalized}\n`);
+  const file = entryPath(knowledgeDir, category, id);
+  const previous = await readFile(file, 'utf8').catch(() => null);
+  await writeAtomically(file, normalized.endsWith('\n') ? normalized : `${normalized}\n`);
+  return { file, undo: () => (previous === null ? unlink(file) : writeAtomically(file, previous)) };
 }
 
-/** A draft made servable: `draft: true` removed, reviewed today; refused with the report if it would not load. */
-export async function approveDraft(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, today: string): Promise<void> {
+/**
+ * A draft made servable: `draft: true` removed, reviewed today; refused with the report if it would not load, or
+ * if it is not a draft (approving a published entry would only hide its stale-review warning).
+ */
+export async function approveDraft(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, today: string): Promise<KnowledgeEdit> {
+  if (!kb.drafts.some((d) => d.id === id && d.category === category)) {
+    throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'không phải bản nháp đang chờ duyệt', severity: 'error' }]);
+  }
   const text = await readEntry(knowledgeDir, category, id);
   const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text.replace(/\r\n?/g, '\n'));
   if (!m) throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'tệp không có phần khai báo', severity: 'error' }]);
   const doc = parseDocument(m[1]!);
   doc.delete('draft');
   doc.set('reviewed_on', today);
-  await saveEntry(knowledgeDir, kb, category, id, `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${m[2]!}`);
+  return saveEntry(knowledgeDir, kb, category, id, `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${m[2]!}`);
 }
 
-export async function deleteEntry(knowledgeDir: string, category: string, id: string): Promise<void> {
-  await unlink(entryPath(knowledgeDir, category, id));
+/** Deletes a draft (valid or broken); resolves with a function that puts it back. Refuses a published entry. */
+export async function deleteDraft(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string): Promise<KnowledgeEdit> {
+  const isDraft = [...kb.drafts, ...kb.brokenDrafts].some((d) => d.id === id && d.category === category);
+  if (!isDraft) throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'không có bản nháp này', severity: 'error' }]);
+  const file = entryPath(knowledgeDir, category, id);
+  const text = await readFile(file, 'utf8');
+  await unlink(file);
+  return { file, undo: () => writeAtomically(file, text) };
 }

@@ -3,7 +3,7 @@ import type { LiveKnowledge } from '../conversation/live-knowledge.js';
 import { EMPTY_STATE, respond } from '../conversation/respond.js';
 import type { AnswerFooter } from '../conversation/answer.js';
 import { DraftError, writeDraft } from '../knowledge/drafts.js';
-import type { KnowledgeProblem } from '../knowledge/types.js';
+import type { KnowledgeEdit, KnowledgeProblem } from '../knowledge/types.js';
 import type { Logger } from '../log.js';
 import type { DecisionThresholds } from '../matching/decide.js';
 import { search } from '../matching/search.js';
@@ -13,10 +13,10 @@ import { page } from '../web/layout.js';
 import { securityHeaders } from '../web/security.js';
 import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge, loadLegalRegistry } from './check.js';
-import { approveDraft, deleteEntry, EntryFileError, readEntry, saveEntry } from './entries.js';
+import { approveDraft, deleteDraft, EntryFileError, readEntry, saveEntry } from './entries.js';
 import { PeriodError, periodFromQuery, vietnamDay } from '../reports/period.js';
 import { clusterGaps, gapQuestionsIn, knowledgeWordWeight } from './gaps.js';
-import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, tryBody } from './views.js';
+import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, reloadRefusedBody, tryBody } from './views.js';
 
 export interface AdminRoutesOptions {
   readonly live: LiveKnowledge;
@@ -46,6 +46,13 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
     res.status(status).type('html').send(page({ title, user: staff.user, csrf: staff.session.csrf, body, unread: o.tickets.counts(staff.user.id).unread }));
   };
   const audit = (res: Response, action: string, detail: string) => o.tickets.audit(staffOf(res)!.user.id, action, null, detail);
+  /** Writes, reloads, and tells the admin when the reload was refused (never a silent "saved"). */
+  const change = async <E extends KnowledgeEdit>(res: Response, what: string, write: () => Promise<E>): Promise<E | null> => {
+    const result = await o.live.change(write);
+    if (result.ok) return result.edit;
+    render(res, 'Chưa nạp lại được', reloadRefusedBody(what, result.undone, result.problems), 422);
+    return null;
+  };
   const staleBefore = () => {
     const d = new Date(now() - o.staleAfterMonths * 30.44 * DAY);
     return d.toISOString().slice(0, 10);
@@ -92,8 +99,9 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
     const { category, id } = req.params as { category: string; id: string };
     const text = String((req.body as Record<string, string>).source ?? '');
     try {
-      await saveEntry(o.knowledgeDir, o.live.current.base, category, id, text);
-      await o.live.reload();
+      if ((await readEntry(o.knowledgeDir, category, id).catch(() => null)) === null) return void res.status(404).type('text/plain').send('Không tìm thấy tệp câu hỏi.');
+      const saved = await change(res, `${category}/${id}`, () => saveEntry(o.knowledgeDir, o.live.current.base, category, id, text));
+      if (!saved) return;
       await audit(res, 'knowledge.edit', `${category}/${id}`);
       res.redirect(303, `/admin/knowledge/${category}/${id}?saved=1`);
     } catch (err) {
@@ -121,14 +129,14 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
   };
   router.get('/admin/drafts', (req, res) => {
     const base = o.live.current.base;
-    render(res, 'Bản nháp', draftsBody(base.drafts, base.categories, staffOf(res)!.session.csrf, DRAFT_FLASH[String(req.query.ok ?? '')] ?? null));
+    render(res, 'Bản nháp', draftsBody(base.drafts, base.brokenDrafts, base.categories, staffOf(res)!.session.csrf, DRAFT_FLASH[String(req.query.ok ?? '')] ?? null));
   });
 
   router.post('/admin/drafts/:category/:id/approve', async (req, res, next) => {
     const { category, id } = req.params as { category: string; id: string };
     try {
-      await approveDraft(o.knowledgeDir, o.live.current.base, category, id, today());
-      await o.live.reload();
+      const approved = await change(res, `${category}/${id}`, () => approveDraft(o.knowledgeDir, o.live.current.base, category, id, today()));
+      if (!approved) return;
       await audit(res, 'draft.approve', `${category}/${id}`);
       res.redirect(303, '/admin/drafts?ok=approved');
     } catch (err) {
@@ -140,12 +148,12 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
   router.post('/admin/drafts/:category/:id/reject', async (req, res, next) => {
     const { category, id } = req.params as { category: string; id: string };
     try {
-      if (!o.live.current.base.drafts.some((d) => d.id === id && d.category === category)) return void res.status(404).type('text/plain').send('Không có bản nháp này.');
-      await deleteEntry(o.knowledgeDir, category, id);
-      await o.live.reload();
+      const rejected = await change(res, `${category}/${id}`, () => deleteDraft(o.knowledgeDir, o.live.current.base, category, id));
+      if (!rejected) return;
       await audit(res, 'draft.reject', `${category}/${id}`);
       res.redirect(303, '/admin/drafts?ok=rejected');
     } catch (err) {
+      if (err instanceof EntryFileError) return void res.status(404).type('text/plain').send('Không có bản nháp này.');
       next(err);
     }
   });
@@ -185,13 +193,10 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
     const body = req.body as Record<string, string>;
     const lines = (s: unknown) => String(s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
     try {
-      const { id } = await writeDraft(
-        o.knowledgeDir,
-        { category: String(body.category ?? ''), question: String(body.question ?? '').trim(), alternates: lines(body.alternates), answer: String(body.answer ?? ''), legalBasis: lines(body.legal), sourceTicket: null },
-        o.live.current.base.variables,
-      );
-      await o.live.reload();
-      await audit(res, 'draft.create', id);
+      const input = { category: String(body.category ?? ''), question: String(body.question ?? '').trim(), alternates: lines(body.alternates), answer: String(body.answer ?? ''), legalBasis: lines(body.legal), sourceTicket: null };
+      const created = await change(res, input.question, () => writeDraft(o.knowledgeDir, input, o.live.current.base));
+      if (!created) return;
+      await audit(res, 'draft.create', created.id);
       res.redirect(303, '/admin/drafts?ok=created');
     } catch (err) {
       if (err instanceof DraftError) return newEntryForm(req, res, [...err.problems], 422);

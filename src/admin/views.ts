@@ -1,6 +1,5 @@
 import type { Outcome } from '../conversation/types.js';
-import type { Category, FaqEntry, KnowledgeProblem } from '../knowledge/types.js';
-import { formatProblem } from '../knowledge/types.js';
+import { formatProblem, type BrokenDraft, type Category, type FaqEntry, type KnowledgeProblem } from '../knowledge/types.js';
 import type { SearchResult } from '../matching/search.js';
 import { html, type Html } from '../web/html.js';
 import { dateTime } from '../web/layout.js';
@@ -120,11 +119,20 @@ ${outcome && result
   : ''}`;
 }
 
-export function draftsBody(drafts: readonly FaqEntry[], categories: readonly Category[], csrf: string, flash: string | null): Html {
+export function draftsBody(drafts: readonly FaqEntry[], broken: readonly BrokenDraft[], categories: readonly Category[], csrf: string, flash: string | null): Html {
   return html`${adminNav('/admin/drafts')}
 <h1>Bản nháp chờ duyệt (${drafts.length})</h1>
 ${flash ? html`<div class="flash">${flash}</div>` : ''}
 ${drafts.length === 0 ? html`<p class="muted">Không có bản nháp nào.</p>` : ''}
+${broken.length > 0
+  ? html`<div class="card"><h2>Bản nháp lỗi, không dùng được (${broken.length})</h2><p class="muted">Cần sửa hoặc loại bỏ:</p>
+${broken.map(
+  (d) => html`<div data-broken-draft="${d.id}">${problemsList(d.problems)}<div class="actions">
+    <a class="button secondary" href="/admin/knowledge/${d.category}/${d.id}">Sửa</a>
+    <form method="post" action="/admin/drafts/${d.category}/${d.id}/reject">${csrfField(csrf)}<button type="submit" class="danger">Loại bỏ</button></form>
+  </div></div>`,
+)}</div>`
+  : ''}
 ${drafts.map(
   (d) => html`<div class="card" data-draft="${d.id}">
   <h2>${d.question}</h2>
@@ -146,6 +154,17 @@ export function approveRefusedBody(category: string, id: string, problems: reado
 <h1>Chưa duyệt được ${category}/${id}.md</h1>
 <p>Bản nháp cần sửa trước khi dùng để trả lời:</p>${problemsList(problems)}
 <p><a href="/admin/knowledge/${category}/${id}">Sửa bản nháp</a> · <a href="/admin/drafts">← Bản nháp</a></p>`;
+}
+
+/** A save whose reload was refused: the person who saved sees why, and whether their change was taken back. */
+export function reloadRefusedBody(what: string, undone: boolean, problems: readonly KnowledgeProblem[]): Html {
+  return html`${adminNav('/admin')}
+<h1>Bộ câu hỏi chưa được nạp lại</h1>
+<p>${undone
+    ? `Thay đổi "${what}" làm bộ câu hỏi không nạp được nên đã được hoàn tác; trợ lý vẫn dùng bản trước.`
+    : `Đã lưu "${what}", nhưng bộ câu hỏi đang có lỗi ở tệp khác nên chưa được nạp lại; trợ lý vẫn dùng bản trước cho đến khi sửa xong.`}</p>
+${problemsList(problems)}
+<p><a href="/admin">← Quản trị</a></p>`;
 }
 
 export function gapsBody(clusters: readonly GapCluster[], from: string, to: string, csrf: string): Html {

@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { loadKnowledgeBase } from '../knowledge/load.js';
-import { formatProblem, KnowledgeBaseError, type KnowledgeProblem } from '../knowledge/types.js';
+import path from 'node:path';
+import { loadKnowledgeBase, readKnowledgeDir } from '../knowledge/load.js';
+import { formatProblem, KnowledgeBaseError, type KnowledgeEdit, type KnowledgeProblem } from '../knowledge/types.js';
 import type { Logger } from '../log.js';
 import { indexKnowledge, type Knowledge } from './knowledge.js';
 
@@ -8,6 +9,12 @@ export interface ReloadResult {
   readonly ok: boolean;
   readonly problems: readonly KnowledgeProblem[];
 }
+
+/** A change to knowledge files made from the admin or inbox pages, after the reload it triggered. */
+export type ChangeResult<E extends KnowledgeEdit = KnowledgeEdit> =
+  | { readonly ok: true; readonly edit: E }
+  /** The reload was refused. `undone`: the change itself was at fault and was taken back. */
+  | { readonly ok: false; readonly edit: E; readonly undone: boolean; readonly problems: readonly KnowledgeProblem[] };
 
 /**
  * The knowledge base being served, reloaded when its files change. A reload builds a complete new knowledge base
@@ -31,9 +38,20 @@ export class LiveKnowledge {
     this.loaded = clock();
   }
 
-  /** Loads once; an invalid knowledge base at start throws (the server must not start on it). */
+  /**
+   * Loads at start. There is no last good version yet, so files with errors are left out and reported (as a refused
+   * reload: /healthz, /admin) while the rest serves; only a directory with nothing servable throws.
+   */
   static async load(dir: string, logger: Logger, clock: () => number = Date.now): Promise<LiveKnowledge> {
-    return new LiveKnowledge(dir, logger, indexKnowledge(await loadKnowledgeBase(dir)), clock);
+    const { base, problems } = await readKnowledgeDir(dir);
+    const live = new LiveKnowledge(dir, logger, indexKnowledge(base), clock);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) {
+      live.failure = new KnowledgeBaseError(problems);
+      const files = new Set(errors.map((p) => p.file)).size;
+      logger.error({ report: errors.map(formatProblem) }, `ALERT: ${files} knowledge file(s) with errors are not served until fixed`);
+    }
+    return live;
   }
 
   get current(): Knowledge {
@@ -82,6 +100,22 @@ export class LiveKnowledge {
       this.logger.error({ report: err.problems.filter((p) => p.severity === 'error').map(formatProblem) }, 'knowledge base change refused: the previous version keeps serving');
       return { ok: false, problems: err.problems };
     }
+  }
+
+  /**
+   * Applies a change to a knowledge file and reloads. When the reload is refused because of the file this change
+   * wrote, the change is undone and the previous version stays; either way the caller shows the person the report.
+   */
+  async change<E extends KnowledgeEdit>(write: () => Promise<E>): Promise<ChangeResult<E>> {
+    const edit = await write();
+    const result = await this.reload();
+    if (result.ok) return { ok: true, edit };
+    const ours = result.problems.some((p) => p.severity === 'error' && path.resolve(p.file) === path.resolve(edit.file));
+    if (ours) {
+      await edit.undo();
+      await this.reload();
+    }
+    return { ok: false, edit, undone: ours, problems: result.problems.filter((p) => p.severity === 'error') };
   }
 
   /** Watches the directory (recursively) and reloads `debounceMs` after the last change. Returns a stop function. */

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { composeAnswer, type AnswerFooter } from '../conversation/answer.js';
-import type { Knowledge } from '../conversation/knowledge.js';
-import { DraftError, writeDraft } from '../knowledge/drafts.js';
+import { DraftError, slugify, writeDraft } from '../knowledge/drafts.js';
+import type { LiveKnowledge } from '../conversation/live-knowledge.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { Ticket } from '../store/schema.js';
@@ -19,7 +19,8 @@ export interface InboxRoutesOptions {
   readonly tickets: Tickets;
   readonly replies: OfficerReplies;
   readonly conversations: Conversations;
-  readonly knowledge: () => Knowledge;
+  /** The knowledge base being served, and how officers' drafts are written into it. */
+  readonly live: LiveKnowledge;
   readonly footer: AnswerFooter;
   readonly knowledgeDir: string;
   readonly secureCookies: boolean | null;
@@ -45,7 +46,9 @@ const FLASH: Readonly<Record<string, { text: string; error?: boolean }>> = {
   draft: { text: 'Đã lưu FAQ nháp: quản trị viên sẽ duyệt trước khi trợ lý dùng.' },
   'reopen-conflict': { text: 'Không mở lại được: người hỏi đang có một phiếu khác chưa đóng.', error: true },
   'unknown-entry': { text: 'Câu hỏi có sẵn này không còn trong bộ câu hỏi.', error: true },
-  'draft-invalid': { text: 'Không lưu được bản nháp: câu hỏi và câu trả lời không được để trống.', error: true },
+  'draft-invalid': { text: 'Không lưu được bản nháp: hãy chọn nhóm trong danh sách và điền câu hỏi, câu trả lời.', error: true },
+  'draft-duplicate': { text: 'Đã lưu FAQ nháp với mã mới. Lưu ý: bộ câu hỏi đã có câu hỏi trùng tên — quản trị viên sẽ xem có cần gộp không.' },
+  'draft-not-loaded': { text: 'Đã lưu FAQ nháp, nhưng bộ câu hỏi đang có lỗi ở tệp khác nên chưa nạp lại được: quản trị viên xem tại trang Quản trị.', error: true },
 };
 
 function safeNext(next: unknown): string {
@@ -170,7 +173,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
           me: staff.user,
           users: o.accounts.list(),
           csrf: staff.session.csrf,
-          categories: o.knowledge().base.categories,
+          categories: o.live.current.base.categories,
           humanHandling: o.tickets.humanHandling(ticket.channel, ticket.userId) || o.conversations.isPaused(ticket.channel, ticket.userId, now()),
           now: now(),
         }),
@@ -204,7 +207,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
     return 'sent';
   });
   action('send-faq', async (ticket, me, body) => {
-    const entry = o.knowledge().base.byId.get(String(body.entryId ?? ''));
+    const entry = o.live.current.base.byId.get(String(body.entryId ?? ''));
     if (!entry) return 'unknown-entry';
     await o.replies.reply(ticket, me, composeAnswer(entry, o.footer), entry.id);
     return 'sent';
@@ -244,21 +247,19 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   });
   action('draft', async (ticket, me, body) => {
     const lines = (s: unknown) => String(s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const input = {
+      category: String(body.category ?? ''),
+      question: String(body.question ?? '').trim(),
+      alternates: lines(body.alternates),
+      answer: String(body.answer ?? ''),
+      legalBasis: lines(body.legal),
+      sourceTicket: String(ticket.id),
+    };
     try {
-      const { id } = await writeDraft(
-        o.knowledgeDir,
-        {
-          category: String(body.category ?? ''),
-          question: String(body.question ?? '').trim(),
-          alternates: lines(body.alternates),
-          answer: String(body.answer ?? ''),
-          legalBasis: lines(body.legal),
-          sourceTicket: String(ticket.id),
-        },
-        o.knowledge().base.variables,
-      );
-      await o.tickets.audit(me, 'ticket.draft', ticket.id, id);
-      return 'draft';
+      const result = await o.live.change(() => writeDraft(o.knowledgeDir, input, o.live.current.base));
+      await o.tickets.audit(me, 'ticket.draft', ticket.id, result.edit.id);
+      if (!result.ok) return 'draft-not-loaded';
+      return result.edit.id === slugify(input.question) ? 'draft' : 'draft-duplicate';
     } catch (err) {
       if (err instanceof DraftError) {
         o.logger.warn({ ticket: ticket.id, problems: err.message }, 'draft refused');

@@ -1,9 +1,13 @@
-import { mkdir, writeFile, access } from 'node:fs/promises';
+import { readdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { fold } from '../matching/fold.js';
 import { parseEntryFile } from './parse.js';
-import { formatProblem, type KnowledgeProblem } from './types.js';
+import { formatProblem, type KnowledgeBase, type KnowledgeEdit, type KnowledgeProblem } from './types.js';
+
+export interface DraftWritten extends KnowledgeEdit {
+  readonly id: string;
+}
 
 export interface DraftInput {
   readonly category: string;
@@ -48,31 +52,44 @@ export function entryMarkdown(id: string, d: DraftInput & { draft: boolean; revi
   return `---\n${stringify(front, { lineWidth: 0 }).trimEnd()}\n---\n${d.answer.trim()}\n`;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
+/** Every entry id used by a file in any category folder, valid or not: a new id must clash with none. */
+async function idsOnDisk(knowledgeDir: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const dir of await readdir(knowledgeDir, { withFileTypes: true })) {
+    if (!dir.isDirectory() || dir.name.startsWith('_') || dir.name.startsWith('.')) continue;
+    for (const f of await readdir(path.join(knowledgeDir, dir.name))) if (f.endsWith('.md')) ids.add(f.slice(0, -3));
   }
+  return ids;
 }
+
+// Two officers saving the same question at once must not both pick the same free id.
+let writing: Promise<unknown> = Promise.resolve();
 
 /**
  * Writes a draft entry (`draft: true`: never served until an admin approves it) into knowledge/<category>/ under
- * a fresh id, after validating it exactly as the loader will. Returns the id and the file path.
+ * an id no other entry or draft uses in any folder, after validating it exactly as the loader will. The category
+ * must be one the knowledge base serves. Nothing touches the disk before the draft is valid.
  */
-export async function writeDraft(knowledgeDir: string, input: DraftInput, variables: Readonly<Record<string, string>>): Promise<{ id: string; file: string }> {
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(input.category)) throw new DraftError([{ file: input.category, line: 1, message: 'nhóm không hợp lệ', severity: 'error' }]);
-  const dir = path.join(knowledgeDir, input.category);
-  await mkdir(dir, { recursive: true });
+export function writeDraft(knowledgeDir: string, input: DraftInput, kb: KnowledgeBase): Promise<DraftWritten> {
+  const run = writing.then(() => writeDraftNow(knowledgeDir, input, kb));
+  writing = run.catch(() => undefined);
+  return run;
+}
+
+async function writeDraftNow(knowledgeDir: string, input: DraftInput, kb: KnowledgeBase): Promise<DraftWritten> {
+  if (!kb.categories.some((c) => c.id === input.category)) {
+    throw new DraftError([{ file: 'knowledge', line: 1, message: `nhóm "${input.category.slice(0, 40)}" không có trong danh sách nhóm`, severity: 'error' }]);
+  }
+  const taken = await idsOnDisk(knowledgeDir);
+  for (const e of [...kb.entries, ...kb.drafts]) taken.add(e.id);
   const base = slugify(input.question);
   let id = base;
-  for (let n = 2; await exists(path.join(dir, `${id}.md`)); n++) id = `${base}-${n}`;
-  const file = path.join(dir, `${id}.md`);
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   const text = entryMarkdown(id, { ...input, draft: true });
-  const parsed = parseEntryFile(`${input.category}/${id}.md`, text, input.category, variables);
+  const parsed = parseEntryFile(`${input.category}/${id}.md`, text, input.category, kb.variables);
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new DraftError(errors);
+  const file = path.join(knowledgeDir, input.category, `${id}.md`);
   await writeFile(file, text, { flag: 'wx' });
-  return { id, file };
+  return { id, file, undo: () => unlink(file) };
 }

@@ -5,6 +5,7 @@ import { parseYamlSource } from './yaml-source.js';
 import { parseVariables, placeholderWarnings, type Variables } from './variables.js';
 import {
   KnowledgeBaseError,
+  type BrokenDraft,
   type Category,
   type FaqEntry,
   type KnowledgeBase,
@@ -55,11 +56,32 @@ async function loadCategoryTitles(dir: string, problems: KnowledgeProblem[]): Pr
   return titles;
 }
 
+/** A knowledge directory as read: what can be served, and every problem found. */
+export interface KnowledgeLoad {
+  /** Every valid published entry; files with errors and drafts with problems are left out. */
+  readonly base: KnowledgeBase;
+  /** Errors and warnings of every file, in file order. Any error makes the directory invalid as a whole. */
+  readonly problems: readonly KnowledgeProblem[];
+}
+
 /**
  * Reads and validates the whole knowledge directory. Returns the knowledge base (with warnings) or throws a
- * KnowledgeBaseError listing every problem of every file, so an admin fixes them all in one pass.
+ * KnowledgeBaseError listing every problem of every file, so an admin fixes them all in one pass. Hot reloads
+ * and kb:check use this: a change with an error is refused as a whole.
  */
 export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
+  const { base, problems } = await readKnowledgeDir(dir);
+  if (problems.some((p) => p.severity === 'error')) throw new KnowledgeBaseError(problems);
+  return base;
+}
+
+/**
+ * Reads the directory, leaving out what cannot be served instead of refusing it all: a server starting with one
+ * broken file serves the rest (and reports it) rather than staying down. A draft never makes the directory invalid:
+ * an invalid draft, or one whose id is already used, is skipped with a warning. Throws only when the directory
+ * cannot be read or holds no servable entry.
+ */
+export async function readKnowledgeDir(dir: string): Promise<KnowledgeLoad> {
   const problems: KnowledgeProblem[] = [];
   let top;
   try {
@@ -73,6 +95,7 @@ export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
   const titles = await loadCategoryTitles(dir, problems);
 
   const parsed: Array<{ entry: FaqEntry; idLine: number }> = [];
+  const brokenDrafts: BrokenDraft[] = [];
   const categories: Category[] = [];
   for (const item of top.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, item.name);
@@ -94,37 +117,57 @@ export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
       if (!f.isFile() || !f.name.endsWith('.md') || f.name.startsWith('_') || f.name.startsWith('.')) continue;
       const file = path.join(full, f.name);
       const result = parseEntryFile(displayPath(file), await readFile(file, 'utf8'), category, variables.values);
+      if (result.draft && !result.entry) {
+        const found = result.problems.map(skippedDraft);
+        problems.push(...found);
+        brokenDrafts.push({ category, id: f.name.slice(0, -3), file: displayPath(file), problems: found });
+        continue;
+      }
       problems.push(...result.problems);
       if (result.entry) parsed.push({ entry: result.entry, idLine: result.idLine });
     }
   }
 
+  // Published entries claim their ids first, so a draft can never push a served entry out.
   const seen = new Map<string, { file: string; line: number }>();
-  for (const { entry, idLine } of parsed) {
+  const kept: FaqEntry[] = [];
+  for (const { entry, idLine } of [...parsed.filter((p) => !p.entry.draft), ...parsed.filter((p) => p.entry.draft)]) {
     const first = seen.get(entry.id);
-    if (first) {
-      problems.push({ file: entry.file, line: idLine, message: `trùng mã "${entry.id}" với ${first.file}:${first.line}`, severity: 'error' });
-    } else {
+    if (!first) {
       seen.set(entry.id, { file: entry.file, line: idLine });
+      kept.push(entry);
+      continue;
     }
+    const clash: KnowledgeProblem = { file: entry.file, line: idLine, message: `trùng mã "${entry.id}" với ${first.file}:${first.line}`, severity: 'error' };
+    if (!entry.draft) {
+      problems.push(clash);
+      continue;
+    }
+    problems.push(skippedDraft(clash));
+    brokenDrafts.push({ category: entry.category, id: entry.id, file: entry.file, problems: [skippedDraft(clash)] });
   }
-  if (parsed.length === 0 && !problems.some((p) => p.severity === 'error')) {
-    problems.push({ file: displayPath(dir), line: 1, message: 'chưa có câu hỏi nào', severity: 'error' });
+  const entries = kept.filter((e) => !e.draft);
+  if (entries.length === 0) {
+    const none: KnowledgeProblem = { file: displayPath(dir), line: 1, message: 'chưa có câu hỏi nào', severity: 'error' };
+    throw new KnowledgeBaseError(problems.some((p) => p.severity === 'error') ? problems : [...problems, none]);
   }
-  if (problems.some((p) => p.severity === 'error')) throw new KnowledgeBaseError(problems);
-
-  const all = parsed.map((p) => p.entry);
-  const entries = all.filter((e) => !e.draft);
   return {
-    entries,
-    drafts: all.filter((e) => e.draft),
-    byId: new Map(entries.map((e) => [e.id, e])),
-    categories: categories.filter((c) => entries.some((e) => e.category === c.id)).sort(
-      (a, b) => orderOf(titles, a.id) - orderOf(titles, b.id),
-    ),
-    variables: variables.values,
-    warnings: problems,
+    base: {
+      entries,
+      drafts: kept.filter((e) => e.draft),
+      brokenDrafts,
+      byId: new Map(entries.map((e) => [e.id, e])),
+      categories: categories.filter((c) => entries.some((e) => e.category === c.id)).sort((a, b) => orderOf(titles, a.id) - orderOf(titles, b.id)),
+      variables: variables.values,
+      warnings: problems.filter((p) => p.severity === 'warning'),
+    },
+    problems,
   };
+}
+
+/** A draft's error is a warning: drafts are never served, so they must never block what is. */
+function skippedDraft(p: KnowledgeProblem): KnowledgeProblem {
+  return p.severity === 'error' ? { ...p, message: `bản nháp bị bỏ qua: ${p.message}`, severity: 'warning' } : p;
 }
 
 function orderOf(titles: Map<string, string>, id: string): number {

@@ -95,6 +95,8 @@ export interface ParsedEntryFile {
   readonly problems: KnowledgeProblem[];
   /** Line of the `id:` key, for duplicate-id reports. */
   readonly idLine: number;
+  /** The file says `draft: true`, even if it is otherwise invalid: a broken draft is skipped, never fatal. */
+  readonly draft: boolean;
 }
 
 /**
@@ -115,24 +117,24 @@ export function parseEntryFile(
 
   if (lines[0]?.trim() !== '---') {
     error(1, 'tệp phải bắt đầu bằng dòng "---" của phần khai báo');
-    return { entry: null, problems, idLine: 1 };
+    return { entry: null, problems, idLine: 1, draft: false };
   }
   const closing = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
   if (closing < 0) {
     error(1, 'thiếu dòng "---" đóng phần khai báo');
-    return { entry: null, problems, idLine: 1 };
+    return { entry: null, problems, idLine: 1, draft: false };
   }
   const source = parseYamlSource(file, lines.slice(1, closing).join('\n'), 2);
   problems.push(...source.problems);
   const bodyFirstLine = closing + 2;
   const body = lines.slice(closing + 1).join('\n');
   const idLine = source.lineOf(['id']);
-  if (source.problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine };
+  if (source.problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine, draft: /^draft:\s*true\s*$/m.test(lines.slice(1, closing).join('\n')) };
 
   const raw: unknown = source.doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     error(2, 'phần khai báo phải gồm các dòng "tên trường: giá trị"');
-    return { entry: null, problems, idLine };
+    return { entry: null, problems, idLine, draft: false };
   }
   for (const { key, line } of source.topKeys()) {
     if ((FRONT_MATTER_KEYS as readonly string[]).includes(key)) continue;
@@ -147,7 +149,7 @@ export function parseEntryFile(
   const fm = parsed.success ? parsed.data : null;
   const fileId = file.split('/').pop()!.replace(/\.md$/, '');
   if (fm && fm.id !== fileId) error(idLine, `"id" là "${fm.id}" nhưng tên tệp là "${fileId}.md": hai tên phải trùng nhau`);
-  const draft = fm?.draft ?? false;
+  const draft = fm?.draft ?? (raw as Record<string, unknown>).draft === true;
   if (fm && !draft && fm.reviewed_on === undefined) {
     error(1, 'thiếu trường "reviewed_on" (ngày rà soát, dạng NĂM-THÁNG-NGÀY)');
   }
@@ -169,7 +171,7 @@ export function parseEntryFile(
     error(bodyFirstLine, `câu trả lời dài ${answerText.length} ký tự khi hiển thị (tối đa ${MAX_ANSWER_LENGTH}): hãy rút gọn hoặc tách thành nhiều câu hỏi`);
   }
 
-  if (!fm || problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine };
+  if (!fm || problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine, draft };
   return {
     entry: {
       id: fm.id,
@@ -194,5 +196,6 @@ export function parseEntryFile(
     },
     problems,
     idLine,
+    draft,
   };
 }

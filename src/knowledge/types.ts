@@ -46,10 +46,25 @@ export interface KnowledgeBase {
   /** Served entries (drafts excluded), sorted by category then id. */
   readonly entries: readonly FaqEntry[];
   readonly drafts: readonly FaqEntry[];
+  /** Drafts left out because they are invalid or reuse an id: listed for admins to fix or reject. */
+  readonly brokenDrafts: readonly BrokenDraft[];
   readonly byId: ReadonlyMap<string, FaqEntry>;
   readonly categories: readonly Category[];
   readonly variables: Readonly<Record<string, string>>;
   readonly warnings: readonly KnowledgeProblem[];
+}
+
+export interface BrokenDraft {
+  readonly category: string;
+  readonly id: string;
+  readonly file: string;
+  readonly problems: readonly KnowledgeProblem[];
+}
+
+/** A change written to one knowledge file, and how to take it back if the reload it triggers is refused. */
+export interface KnowledgeEdit {
+  readonly file: string;
+  undo(): Promise<void>;
 }
 
 export type Severity = 'error' | 'warning';
