@@ -22,6 +22,8 @@ export interface AppParts {
   /** Zalo domain verification code, also published as a meta tag on the home page. */
   readonly siteVerification?: string | null;
   readonly webChat?: boolean;
+  /** Express "trust proxy": who may set X-Forwarded-For; false (nobody) unless TRUST_PROXY says. */
+  readonly trustProxy?: false | number | string;
 }
 
 function homePage(parts: AppParts): string {
@@ -34,7 +36,7 @@ function homePage(parts: AppParts): string {
 export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', parts.trustProxy ?? false);
   app.get('/healthz', (_req, res) => {
     const health = parts.health();
     res.status(health.status === 'ok' ? 200 : 503).json(health);

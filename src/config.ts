@@ -30,6 +30,20 @@ export interface Config {
   readonly kbStaleMonths: number;
   /** Months after which conversations, tickets and feedback lose their personal content (daily job). */
   readonly retentionMonths: number;
+  /**
+   * Which peers may set X-Forwarded-For / X-Forwarded-Proto (Express "trust proxy"): false (nobody, the default),
+   * a number of hops, or addresses / subnets / loopback, linklocal, uniquelocal.
+   */
+  readonly trustProxy: false | number | string;
+  /** Bearer token for monitoring (/healthz details, /metrics) from other machines; loopback needs none. */
+  readonly monitoringToken: string | null;
+  readonly webChatLimits: WebChatLimits;
+}
+
+/** What one address may ask of the web chat, which anyone can reach without an account. */
+export interface WebChatLimits {
+  readonly questionsPerMinute: number;
+  readonly ticketsPerHour: number;
 }
 
 export interface InboxConfig {
@@ -159,6 +173,15 @@ const Env = z.object({
   NOTIFY_BATCH_SECONDS: z.coerce.number().min(0).max(3600).default(60),
   KB_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine((s) => s !== 'true', 'không dùng "true" (tin mọi địa chỉ): ghi địa chỉ của proxy, ví dụ loopback hoặc 10.0.0.2')
+    .refine((s) => /^\d+$/.test(s) || s.split(',').every((p) => /^(loopback|linklocal|uniquelocal|false|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(p.trim())), 'số bước proxy, hoặc danh sách địa chỉ/dải mạng, loopback, uniquelocal')
+    .optional(),
+  METRICS_TOKEN: z.string().min(16, 'ít nhất 16 ký tự').optional(),
+  WEB_CHAT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  WEB_CHAT_TICKETS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(3),
 });
 
 /** The variables a channel needs before it is enabled. */
@@ -261,5 +284,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     kbStaleMonths: e.KB_STALE_MONTHS,
     retentionMonths: e.RETENTION_MONTHS,
+    trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    monitoringToken: e.METRICS_TOKEN ?? null,
+    webChatLimits: { questionsPerMinute: e.WEB_CHAT_RATE_PER_MINUTE, ticketsPerHour: e.WEB_CHAT_TICKETS_PER_HOUR },
   };
 }

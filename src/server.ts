@@ -210,7 +210,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       }),
     );
   }
-  if (webAdapter) routers.push(webChatRoutes(bot, conversations, webAdapter));
+  if (webAdapter) routers.push(webChatRoutes({ bot, conversations, outbox: webAdapter, limits: config.webChatLimits, secureCookies: config.inbox.secureCookies, clock }));
   routers.push(
     staticAssets(),
     inboxRoutes({
@@ -226,6 +226,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       logger,
       clock,
       survey,
+      secret: store.data.meta.secret,
       ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}),
     }),
     adminRoutes({
@@ -280,7 +281,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       ),
     };
   };
-  const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat });
+  const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat, trustProxy: config.trustProxy });
   dispatcher.resume();
   const resumedReplies = replies.resume();
   if (resumedReplies > 0) logger.info({ count: resumedReplies }, 'resuming officer replies queued before the restart');

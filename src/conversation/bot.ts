@@ -26,8 +26,14 @@ export interface HandoffRequest {
   readonly question: string;
 }
 
+/** What the channel knows about a message that the conversation layer does not (web chat: the sender's address). */
+export interface HandleContext {
+  /** Asked before a new ticket is opened for this message; false: refused (too many from one address). */
+  readonly admitTicket?: () => boolean;
+}
+
 /** Turns a hand-off marker into what the user is told (the inbox creates a ticket and returns its number). */
-export type HandoffHandler = (message: IncomingMessage, request: HandoffRequest) => Promise<Reply[]>;
+export type HandoffHandler = (message: IncomingMessage, request: HandoffRequest, context: HandleContext) => Promise<Reply[]>;
 
 export const acknowledgeHandoff: HandoffHandler = async () => [{ kind: 'text', text: TEXTS.handoffPending }];
 
@@ -57,7 +63,7 @@ export class Bot {
     return this.options.knowledge();
   }
 
-  async handle(message: IncomingMessage): Promise<BotResponse> {
+  async handle(message: IncomingMessage, context: HandleContext = {}): Promise<BotResponse> {
     const key = conversationKey(message);
     const result = respond(message, this.options.states.get(key) ?? EMPTY_STATE, {
       knowledge: this.options.knowledge(),
@@ -70,7 +76,7 @@ export class Bot {
     const handoff = this.options.handoff ?? acknowledgeHandoff;
     const replies: Reply[] = [];
     for (const reply of result.replies) {
-      if (reply.kind === 'handoff') replies.push(...(await handoff(message, reply)));
+      if (reply.kind === 'handoff') replies.push(...(await handoff(message, reply, context)));
       else replies.push(reply);
     }
     return { replies, outcome: result.outcome };

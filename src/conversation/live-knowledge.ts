@@ -25,8 +25,8 @@ export class LiveKnowledge {
   private knowledge: Knowledge;
   private failure: KnowledgeBaseError | null = null;
   private loaded: number;
-  private reloading: Promise<ReloadResult> | null = null;
-  private again = false;
+  private running: Promise<ReloadResult> | null = null;
+  private next: Promise<ReloadResult> | null = null;
 
   private constructor(
     private readonly dir: string,
@@ -67,20 +67,22 @@ export class LiveKnowledge {
     return this.loaded;
   }
 
-  /** Reloads now. Concurrent calls share one reload; a change during a reload triggers one more. */
+  /**
+   * Reloads now. A reload already running may have read the files before the change that asks for this one, so the
+   * caller gets the next reload, started after it (shared by everyone who asks meanwhile).
+   */
   reload(): Promise<ReloadResult> {
-    if (this.reloading) {
-      this.again = true;
-      return this.reloading;
+    if (!this.running) {
+      this.running = this.doReload().finally(() => {
+        this.running = null;
+      });
+      return this.running;
     }
-    this.reloading = this.doReload().finally(() => {
-      this.reloading = null;
-      if (this.again) {
-        this.again = false;
-        void this.reload();
-      }
+    this.next ??= this.running.then(() => {
+      this.next = null;
+      return this.reload();
     });
-    return this.reloading;
+    return this.next;
   }
 
   private async doReload(): Promise<ReloadResult> {

@@ -20,6 +20,7 @@ export const TEXTS = {
   retry: 'Vâng, bạn hãy gõ lại câu hỏi, nêu rõ mặt hàng hoặc thủ tục cần hỏi nhé.',
   attachment: 'Mình chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ câu hỏi, hoặc nhắn "gặp cán bộ" để gửi hồ sơ, hình ảnh cho cán bộ.',
   handoffPending: 'Mình đã ghi nhận và chuyển câu hỏi của bạn cho cán bộ hải quan. Cán bộ sẽ trả lời trong giờ làm việc.',
+  handoffLimited: 'Hiện có nhiều yêu cầu gặp cán bộ gửi từ cùng một nơi nên mình chưa chuyển được câu hỏi này. Bạn vui lòng thử lại sau, hoặc nhắn qua fanpage, Zalo OA của đơn vị.',
   choiceHandoff: 'Gặp cán bộ',
   choiceConfirmHandoff: 'Chuyển cán bộ',
   choiceRetry: 'Hỏi lại',

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { Role, Session, StaffUser } from '../store/schema.js';
+import { LoginThrottle } from '../web/limits.js';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -8,8 +9,6 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
   );
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 } as const;
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;
 
 /** "scrypt$N$r$p$salt$hash": parameters travel with the hash so they can be raised later. */
@@ -31,7 +30,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export type LoginResult =
   | { readonly ok: true; readonly user: StaffUser; readonly token: string; readonly session: Session }
-  | { readonly ok: false; readonly reason: 'invalid' | 'locked'; readonly lockedUntil?: number };
+  | { readonly ok: false; readonly reason: 'invalid' }
+  /** Too many wrong passwords for this account from this address: try again after the delay. */
+  | { readonly ok: false; readonly reason: 'throttled'; readonly retryAfterMs: number };
 
 export class AccountError extends Error {}
 
@@ -40,11 +41,16 @@ export class Accounts {
   // A hash to compare against when the username does not exist, so timing does not reveal which usernames exist.
   private readonly dummyHash = hashPassword(randomUUID());
 
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly store: Store,
     private readonly sessionMs: number,
     private readonly clock: () => number = Date.now,
-  ) {}
+    throttle?: LoginThrottle,
+  ) {
+    this.throttle = throttle ?? new LoginThrottle(undefined, clock);
+  }
 
   list(): readonly StaffUser[] {
     return this.store.data.users;
@@ -66,37 +72,29 @@ export class Accounts {
       role,
       passwordHash: await hashPassword(password),
       createdAt: this.clock(),
-      failedLogins: 0,
-      lockedUntil: 0,
       disabled: false,
     };
     await this.store.update((d) => d.users.push(user));
     return user;
   }
 
-  /** Checks a password; five failures in a row lock the account for 15 minutes. */
-  async login(username: string, password: string): Promise<LoginResult> {
+  /**
+   * Checks a password. Attempts per account and address are counted before the check and spaced out after five
+   * failures; an unknown username goes through the same steps and messages, so names cannot be told apart.
+   */
+  async login(username: string, password: string, from: string): Promise<LoginResult> {
+    const name = username.trim().toLowerCase();
+    const key = `${name.slice(0, 64)}|${from}`;
+    const reserved = this.throttle.reserve(key);
+    if (!reserved.ok) return { ok: false, reason: 'throttled', retryAfterMs: reserved.retryAfterMs };
+    const user = this.store.data.users.find((u) => u.username === name && !u.disabled);
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !valid) return { ok: false, reason: 'invalid' };
+    this.throttle.succeeded(key);
     const now = this.clock();
-    const user = this.store.data.users.find((u) => u.username === username.trim().toLowerCase() && !u.disabled);
-    if (!user) {
-      await verifyPassword(password, await this.dummyHash);
-      return { ok: false, reason: 'invalid' };
-    }
-    if (user.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      await this.store.update(() => {
-        user.failedLogins += 1;
-        if (user.failedLogins >= MAX_FAILED_LOGINS) {
-          user.lockedUntil = now + LOCKOUT_MS;
-          user.failedLogins = 0;
-        }
-      });
-      return user.lockedUntil > now ? { ok: false, reason: 'locked', lockedUntil: user.lockedUntil } : { ok: false, reason: 'invalid' };
-    }
     const token = randomBytes(32).toString('base64url');
     const session: Session = { id: sha256(token), userId: user.id, csrf: randomBytes(24).toString('base64url'), createdAt: now, lastSeenAt: now, expiresAt: now + this.sessionMs };
     await this.store.update((d) => {
-      user.failedLogins = 0;
       d.sessions = d.sessions.filter((s) => s.expiresAt > now);
       d.sessions.push(session);
     });

@@ -1,6 +1,7 @@
 import type { HandoffHandler } from '../conversation/bot.js';
 import { analyse } from '../conversation/intents.js';
 import type { Knowledge } from '../conversation/knowledge.js';
+import { TEXTS } from '../conversation/texts.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { TicketHooks } from '../dispatch/pipeline.js';
 import type { Logger } from '../log.js';
@@ -29,7 +30,7 @@ export const ATTACHED_TO_TICKET = 'Tin nhắn của bạn đã được gắn v�
  * added to it instead of a second ticket.
  */
 export function escalationHandler(o: EscalationOptions): HandoffHandler {
-  return async (message, request) => {
+  return async (message, request, context) => {
     const record = o.conversations.record(message.channel, message.userId);
     // "gặp cán bộ" alone: the question is the user's last real message before it.
     const lastQuestion = [...(record?.transcript ?? [])]
@@ -40,6 +41,10 @@ export function escalationHandler(o: EscalationOptions): HandoffHandler {
     if (existing) {
       // The pipeline already added the user's message to the open ticket.
       return [{ kind: 'text', text: ATTACHED_TO_TICKET.replace('{ticket}', `#${existing.id}`) }];
+    }
+    if (context.admitTicket?.() === false) {
+      o.logger.warn({ channel: message.channel }, 'new ticket refused: too many from one address');
+      return [{ kind: 'text', text: TEXTS.handoffLimited }];
     }
     const knowledge = o.knowledge();
     const candidates = search(knowledge.index, question).candidates.map((c) => ({

@@ -6,7 +6,8 @@ import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { Ticket } from '../store/schema.js';
 import { page } from '../web/layout.js';
-import { clearCookie, csrfMatches, newCsrfToken, parseCookies, RateLimiter, securityHeaders, setCookie } from '../web/security.js';
+import { clearCookie, csrfMatches, parseCookies, securityHeaders, setCookie, signedFormToken, signedFormTokenValid } from '../web/security.js';
+import { RateLimiter } from '../web/limits.js';
 import { loadStaff, requireStaff, SESSION_COOKIE, staffOf } from '../web/session.js';
 import type { Accounts } from './accounts.js';
 import type { OfficerReplies } from './replies.js';
@@ -31,9 +32,13 @@ export interface InboxRoutesOptions {
   readonly pollMs?: number;
   /** Asks the user to rate the answer when a ticket is closed. */
   readonly survey?: SatisfactionSurvey;
+  /** The installation's secret: signs the login form's token. */
+  readonly secret: string;
 }
 
-const LOGIN_COOKIE = 'hm_login';
+/** Over TLS the login cookie takes the __Host- prefix: a browser then refuses it from a subdomain or plain HTTP. */
+const loginCookie = (secure: boolean) => (secure ? '__Host-hm_login' : 'hm_login');
+const LOGIN_FORM_MS = 30 * 60 * 1000;
 const FLASH: Readonly<Record<string, { text: string; error?: boolean }>> = {
   sent: { text: 'Đã xếp câu trả lời vào hàng gửi. Trạng thái gửi hiện ở dưới câu trả lời.' },
   noted: { text: 'Đã lưu ghi chú.' },
@@ -71,30 +76,38 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   router.use(['/inbox', '/admin'], loadStaff(o.accounts));
 
   // --- login ---------------------------------------------------------------------------------------------
+  const secureRequest = (req: Request) => o.secureCookies ?? req.secure;
+  const loginPage = (req: Request, res: Response, status: number, next: string, message: string | null) => {
+    const token = signedFormToken(o.secret, now());
+    setCookie(req, res, loginCookie(secureRequest(req)), token, { maxAgeMs: LOGIN_FORM_MS, secure: o.secureCookies });
+    res.status(status).type('html').send(page({ title: 'Đăng nhập', user: null, body: loginBody(token, next, message) }));
+  };
+
   router.get('/inbox/login', (req, res) => {
     if (staffOf(res)) return void res.redirect(303, safeNext(req.query.next));
-    const csrf = newCsrfToken();
-    setCookie(req, res, LOGIN_COOKIE, csrf, { maxAgeMs: 30 * 60 * 1000, secure: o.secureCookies });
-    res.type('html').send(page({ title: 'Đăng nhập', user: null, body: loginBody(csrf, safeNext(req.query.next), null) }));
+    loginPage(req, res, 200, safeNext(req.query.next), null);
   });
 
   router.post('/inbox/login', async (req, res, next) => {
     try {
       const body = req.body as Record<string, string>;
       const target = safeNext(body.next);
-      const retry = (status: number, message: string) => {
-        const csrf = newCsrfToken();
-        setCookie(req, res, LOGIN_COOKIE, csrf, { maxAgeMs: 30 * 60 * 1000, secure: o.secureCookies });
-        res.status(status).type('html').send(page({ title: 'Đăng nhập', user: null, body: loginBody(csrf, target, message) }));
-      };
-      if (!csrfMatches(parseCookies(req.get('cookie'))[LOGIN_COOKIE], body._csrf)) return retry(403, 'Phiên đăng nhập đã hết hạn, hãy thử lại.');
-      if (!loginLimiter.attempt(req.ip ?? 'unknown')) return retry(429, 'Quá nhiều lần đăng nhập. Hãy thử lại sau 15 phút.');
-      const result = await o.accounts.login(String(body.username ?? ''), String(body.password ?? ''));
-      if (!result.ok) {
-        o.logger.warn({ username: String(body.username ?? '').slice(0, 40), ip: req.ip, reason: result.reason }, 'inbox login refused');
-        return retry(401, result.reason === 'locked' ? 'Tài khoản tạm khóa do đăng nhập sai nhiều lần. Hãy thử lại sau 15 phút.' : 'Sai tên đăng nhập hoặc mật khẩu.');
+      const cookie = parseCookies(req.get('cookie'))[loginCookie(secureRequest(req))];
+      if (!csrfMatches(cookie, body._csrf) || !signedFormTokenValid(o.secret, body._csrf, now(), LOGIN_FORM_MS)) {
+        return loginPage(req, res, 403, target, 'Phiên đăng nhập đã hết hạn, hãy thử lại.');
       }
-      clearCookie(req, res, LOGIN_COOKIE, o.secureCookies);
+      if (!loginLimiter.attempt(req.ip ?? 'unknown')) return loginPage(req, res, 429, target, 'Quá nhiều lần đăng nhập. Hãy thử lại sau 15 phút.');
+      const username = String(body.username ?? '');
+      const result = await o.accounts.login(username, String(body.password ?? ''), req.ip ?? 'unknown');
+      if (!result.ok) {
+        o.logger.warn({ username: username.slice(0, 40), ip: req.ip, reason: result.reason }, 'inbox login refused');
+        const message =
+          result.reason === 'throttled'
+            ? `Đăng nhập sai nhiều lần. Hãy thử lại sau ${Math.ceil(result.retryAfterMs / 60_000)} phút.`
+            : 'Sai tên đăng nhập hoặc mật khẩu.';
+        return loginPage(req, res, result.reason === 'throttled' ? 429 : 401, target, message);
+      }
+      clearCookie(req, res, loginCookie(secureRequest(req)), o.secureCookies);
       setCookie(req, res, SESSION_COOKIE, result.token, { maxAgeMs: o.sessionMs, secure: o.secureCookies });
       await o.tickets.audit(result.user.id, 'login', null, req.ip ?? '');
       res.redirect(303, target);

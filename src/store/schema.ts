@@ -55,8 +55,6 @@ export interface StaffUser {
   /** "scrypt$N$r$p$salt$hash" (base64). */
   passwordHash: string;
   createdAt: number;
-  failedLogins: number;
-  lockedUntil: number;
   disabled: boolean;
 }
 
@@ -176,10 +174,13 @@ export interface Schema {
   audit: AuditEntry[];
   feedback: FeedbackRecord[];
   counters: { ticket: number };
-  /** Per-installation secrets: the salt of user pseudonyms in the activity log. */
-  meta: { salt: string };
+  /**
+   * Per-installation secrets: the salt of user pseudonyms in the activity log, and the key that signs tokens of forms
+   * shown before login.
+   */
+  meta: { salt: string; secret: string };
 }
 
 export function emptyData(): Schema {
-  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: { salt: '' } };
+  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: { salt: '', secret: '' } };
 }

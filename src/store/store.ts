@@ -41,6 +41,7 @@ export class Store {
     // Collections added to the schema since this file was written start empty.
     db.data = { ...emptyData(), ...db.data };
     if (!db.data.meta.salt) db.data.meta = { ...db.data.meta, salt: randomBytes(16).toString('hex') };
+    if (!db.data.meta.secret) db.data.meta = { ...db.data.meta, secret: randomBytes(32).toString('base64url') };
     const store = new Store(db);
     await store.flush();
     return store;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { safeEqual } from '../channels/signature.js';
 
@@ -34,11 +34,13 @@ export interface CookieOptions {
   readonly maxAgeMs?: number;
   /** null: Secure when the request came over TLS (directly or through a trusted proxy). */
   readonly secure: boolean | null;
+  /** Lax (default) lets a link from elsewhere open a staff page signed in; Strict never sends the cookie cross-site. */
+  readonly sameSite?: 'Lax' | 'Strict';
 }
 
 export function setCookie(req: Request, res: Response, name: string, value: string, options: CookieOptions): void {
   const secure = options.secure ?? req.secure;
-  const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', `SameSite=${options.sameSite ?? 'Lax'}`];
   if (options.maxAgeMs !== undefined) parts.push(`Max-Age=${Math.floor(options.maxAgeMs / 1000)}`);
   if (secure) parts.push('Secure');
   res.append('Set-Cookie', parts.join('; '));
@@ -57,23 +59,20 @@ export function csrfMatches(expected: string | undefined, given: unknown): boole
   return typeof expected === 'string' && typeof given === 'string' && expected !== '' && safeEqual(expected, given);
 }
 
-/** Counts attempts per key in a sliding window: login attempts per IP address. */
-export class RateLimiter {
-  private readonly hits = new Map<string, number[]>();
+/**
+ * A token for a form shown before there is a session (the login form): signed with the installation's secret and
+ * dated, so only a token this server issued in the last `ttlMs` passes — a cookie planted by someone else does not.
+ */
+export function signedFormToken(secret: string, now: number): string {
+  const body = `${now.toString(36)}.${randomBytes(18).toString('base64url')}`;
+  return `${body}.${createHmac('sha256', secret).update(`form:${body}`).digest('base64url')}`;
+}
 
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
-
-  /** Records an attempt; false when the key is over its limit. */
-  attempt(key: string): boolean {
-    const now = this.clock();
-    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    recent.push(now);
-    this.hits.set(key, recent);
-    if (this.hits.size > 10_000) this.hits.clear();
-    return recent.length <= this.limit;
-  }
+export function signedFormTokenValid(secret: string, token: unknown, now: number, ttlMs: number): boolean {
+  if (typeof token !== 'string') return false;
+  const m = /^([0-9a-z]+)\.([\w-]+)\.([\w-]+)$/.exec(token);
+  if (!m) return false;
+  const issued = parseInt(m[1]!, 36);
+  if (!(issued <= now && now - issued < ttlMs)) return false;
+  return safeEqual(createHmac('sha256', secret).update(`form:${m[1]}.${m[2]}`).digest('base64url'), m[3]!);
 }

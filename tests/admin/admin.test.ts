@@ -19,7 +19,7 @@ afterEach(async () => {
   await server?.close(1000);
 });
 
-const ask = async (text: string) => (await request(server.app).post('/api/ask').send({ text, user: `a${Math.random().toString(36).slice(2, 8)}` })).body;
+const ask = async (text: string) => (await request(server.app).post('/api/ask').send({ text })).body;
 const waitFor = async (check: () => Promise<boolean>, ms = 3000) => {
   const start = Date.now();
   while (!(await check())) {
@@ -91,8 +91,9 @@ describe('admin pages', () => {
 
   it('a draft from a ticket is approved (it loses draft: true and is served) or rejected (file removed)', async () => {
     server = await startServer(graph.url, { KNOWLEDGE_DIR: 'copy' });
-    await request(server.app).post('/api/ask').send({ text: 'xe container quá tải có qua được cửa khẩu không', user: 'w1' });
-    await request(server.app).post('/api/ask').send({ text: 'gặp cán bộ', user: 'w1' });
+    const browser = request.agent(server.app);
+    await browser.post('/api/ask').send({ text: 'xe container quá tải có qua được cửa khẩu không' });
+    await browser.post('/api/ask').send({ text: 'gặp cán bộ' });
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     const draft = (question: string) =>
       agent.post('/inbox/tickets/1/draft').type('form').send({ _csrf: csrf, category: 'bien-gioi', question, alternates: 'xe qua tai qua cua khau\ncontainer chở quá tải', answer: 'Xe quá tải phải hạ tải tại bãi trước khi làm thủ tục xuất cảnh.', legal: 'Luật Trật tự, an toàn giao thông đường bộ 36/2024/QH15' });
@@ -111,14 +112,15 @@ describe('admin pages', () => {
     expect(server.knowledge().base.byId.has('xe-container-qua-tai-co-qua-duoc-cua-khau-khong')).toBe(true);
     expect((await ask('xe container quá tải có qua được cửa khẩu không')).replies[0].text).toContain('hạ tải');
 
-    await agent.post('/admin/drafts/bien-gioi/xe-cho-qua-kho-qua-cua-khau-the-nao/reject').type('form').send({ _csrf: csrf });
+    const rejected = await agent.post('/admin/drafts/bien-gioi/xe-cho-qua-kho-qua-cua-khau-the-nao/reject').type('form').send({ _csrf: csrf });
+    expect(rejected.headers.location).toBe('/admin/drafts?ok=rejected');
     await expect(readFile(path.join(server.knowledgeDir, 'bien-gioi', 'xe-cho-qua-kho-qua-cua-khau-the-nao.md'))).rejects.toThrow();
     expect(server.store.data.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['draft.approve', 'draft.reject']));
   });
 
   it('refuses to approve a draft without a legal basis, with the report', async () => {
     server = await startServer(graph.url, { KNOWLEDGE_DIR: 'copy' });
-    await request(server.app).post('/api/ask').send({ text: 'gặp cán bộ', user: 'w2' });
+    await request(server.app).post('/api/ask').send({ text: 'gặp cán bộ' });
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     await agent.post('/inbox/tickets/1/draft').type('form').send({ _csrf: csrf, category: 'thue', question: 'Thuế bảo vệ môi trường hàng nhập khẩu?', alternates: '', answer: 'Câu trả lời.', legal: '' });
     await waitFor(async () => server.knowledge().base.drafts.length === 1);
@@ -129,9 +131,10 @@ describe('admin pages', () => {
 
   it('lists knowledge gaps grouped by similarity and prefills a new entry from a group', async () => {
     server = await startServer(graph.url);
-    for (const [user, q] of [['g1', 'thủ tục xuất khẩu than đá sang trung quốc'], ['g2', 'xuất khẩu than đá qua hoành mô cần giấy phép gì'], ['g3', 'than đá xuất sang tq có bị cấm không'], ['g4', 'giá vàng hôm nay']]) {
-      await request(server.app).post('/api/ask').send({ text: q, user });
-      await request(server.app).post('/api/ask').send({ text: 'cho gặp cán bộ', user });
+    for (const [, q] of [['g1', 'thủ tục xuất khẩu than đá sang trung quốc'], ['g2', 'xuất khẩu than đá qua hoành mô cần giấy phép gì'], ['g3', 'than đá xuất sang tq có bị cấm không'], ['g4', 'giá vàng hôm nay']]) {
+      const browser = request.agent(server.app);
+      await browser.post('/api/ask').send({ text: q });
+      await browser.post('/api/ask').send({ text: 'cho gặp cán bộ' });
     }
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     const page = await agent.get('/admin/gaps');

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const bot = new Bot({ knowledge: () => knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, states: conversations });
   app = createApp({
     logger: silentLogger(),
-    routers: [webChatRoutes(bot, conversations, new WebAdapter())],
+    routers: [webChatRoutes({ bot, conversations, outbox: new WebAdapter(), limits: { questionsPerMinute: 1000, ticketsPerHour: 100 }, secureCookies: null })],
     health: () => ({ status: 'ok', knowledge: { entries: 46, drafts: 0, warnings: 0 }, channels: { messenger: { enabled: false, detail: 'thiếu FB_APP_SECRET' } } }),
   });
 });
@@ -40,7 +40,7 @@ describe('web chat and /api/ask', () => {
   });
 
   it('answers a question with the decision, entry id and score', async () => {
-    const res = await request(app).post('/api/ask').send({ text: 'ad ơi cho e hỏi hq làm việc t7 ko', user: 'u1' });
+    const res = await request(app).post('/api/ask').send({ text: 'ad ơi cho e hỏi hq làm việc t7 ko' });
     expect(res.status).toBe(200);
     expect(res.body.decision).toBe('answer');
     expect(res.body.id).toBe('gio-lam-viec');
@@ -48,24 +48,28 @@ describe('web chat and /api/ask', () => {
     expect(res.body.replies[0].text).toContain('Căn cứ:');
   });
 
-  it('keeps the conversation: a typed number picks a suggestion', async () => {
-    const first = await request(app).post('/api/ask').send({ text: 'xin chào', user: 'u2' });
+  it('keeps the conversation of one browser (its cookie): a typed number picks a suggestion', async () => {
+    const browser = request.agent(app);
+    const first = await browser.post('/api/ask').send({ text: 'xin chào' });
     expect(first.body.decision).toBe('smalltalk');
-    const second = await request(app).post('/api/ask').send({ text: '2', user: 'u2' });
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toMatch(/^hm_chat=w-[\w-]{22}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const second = await browser.post('/api/ask').send({ text: '2' });
     expect(second.body.replies[0].kind).toBe('choices');
     expect(second.body.replies[0].text).toContain('Thủ tục hải quan');
-    expect(store.data.conversations['web:u2']?.transcript.map((t) => t.from)).toEqual(['user', 'bot', 'user', 'bot']);
+    const user = /hm_chat=([^;]+)/.exec(cookie)![1]!;
+    expect(store.data.conversations[`web:${user}`]?.transcript.map((t) => t.from)).toEqual(['user', 'bot', 'user', 'bot']);
   });
 
   it('accepts a tapped payload', async () => {
-    const res = await request(app).post('/api/ask').send({ text: 'Hoàn thuế', payload: 'FAQ:hoan-thue', user: 'u3' });
+    const res = await request(app).post('/api/ask').send({ text: 'Hoàn thuế', payload: 'FAQ:hoan-thue' });
     expect(res.body).toMatchObject({ decision: 'answer', id: 'hoan-thue' });
   });
 
   it('rejects bad input with a clear 400 and never crashes', async () => {
     expect((await request(app).post('/api/ask').send({ text: '' })).status).toBe(400);
     expect((await request(app).post('/api/ask').send({ text: 'x'.repeat(2001) })).body.error).toMatch(/2.000/);
-    expect((await request(app).post('/api/ask').send({ text: 'hi', user: '../etc' })).status).toBe(400);
+    expect((await request(app).post('/api/ask').send({ text: 'hi' }).set('cookie', 'hm_chat=../etc')).headers['set-cookie']).toBeDefined();
     const malformed = await request(app).post('/api/ask').set('content-type', 'application/json').send('{"text": ');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toBe('yêu cầu không hợp lệ');

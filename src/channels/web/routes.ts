@@ -1,35 +1,61 @@
-import { randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import { randomBytes, randomUUID } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { WebChatLimits } from '../../config.js';
 import type { Bot } from '../../conversation/bot.js';
 import type { Conversations } from '../../store/conversations.js';
 import { replyText } from '../../store/conversations.js';
+import { RateLimiter } from '../../web/limits.js';
+import { parseCookies, setCookie } from '../../web/security.js';
 import type { WebAdapter } from './adapter.js';
-import { CHAT_SCRIPT, chatPage } from './page.js';
+import { chatPage } from './page.js';
 
+// Unknown keys (a `user` field from older clients) are dropped: who is asking comes from the cookie only.
 const AskBody = z.object({
   text: z.string().max(2000, 'text dài quá 2.000 ký tự').default(''),
-  user: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, 'user chỉ gồm chữ, số, dấu chấm, gạch').default('web'),
   payload: z.string().max(1000).optional(),
 });
 
+export const WEB_USER_COOKIE = 'hm_chat';
+const WEB_USER = /^w-[\w-]{22}$/;
+const COOKIE_MS = 30 * 24 * 3600_000;
+
+export interface WebChatOptions {
+  readonly bot: Bot;
+  readonly conversations: Conversations;
+  readonly outbox: WebAdapter;
+  readonly limits: WebChatLimits;
+  readonly secureCookies: boolean | null;
+  readonly clock?: () => number;
+}
+
 /**
- * The web chat: a page at /chat and its API at POST /api/ask. A test channel for staff (no Facebook needed),
- * going through the same Bot as the webhooks.
+ * The web chat: a page at /chat and its API at POST /api/ask, going through the same Bot as the webhooks. Anyone can
+ * reach it, so the person is a random id in an HttpOnly cookie the server issues (an id typed into a request would
+ * let anyone read another person's answers), and each address is limited in questions and in new tickets.
  */
-export function webChatRoutes(bot: Bot, conversations: Conversations, outbox: WebAdapter): Router {
+export function webChatRoutes(o: WebChatOptions): Router {
   const router = Router();
+  const now = () => (o.clock ?? Date.now)();
+  const questions = new RateLimiter(o.limits.questionsPerMinute, 60_000, o.clock);
+  const tickets = new RateLimiter(o.limits.ticketsPerHour, 3600_000, o.clock);
+  const userOf = (req: Request): string | null => {
+    const id = parseCookies(req.get('cookie'))[WEB_USER_COOKIE];
+    return id && WEB_USER.test(id) ? id : null;
+  };
+  const issueUser = (req: Request, res: Response): string => {
+    const id = `w-${randomBytes(16).toString('base64url')}`;
+    setCookie(req, res, WEB_USER_COOKIE, id, { maxAgeMs: COOKIE_MS, secure: o.secureCookies, sameSite: 'Strict' });
+    return id;
+  };
+
   router.get('/chat', (_req, res) => {
     res.type('html').send(chatPage());
   });
-  router.get('/chat.js', (_req, res) => {
-    res.type('application/javascript').send(CHAT_SCRIPT);
-  });
   // Officers' replies to tickets opened from this page.
   router.get('/api/messages', (req, res) => {
-    const user = String(req.query.user ?? '');
-    if (!/^[\w.-]{1,64}$/.test(user)) return void res.status(400).json({ error: 'user không hợp lệ' });
-    res.json({ messages: outbox.since(user, Number(req.query.after ?? 0) || 0) });
+    const user = userOf(req);
+    res.json({ messages: user ? o.outbox.since(user, Number(req.query.after ?? 0) || 0) : [] });
   });
   router.post('/api/ask', express.json({ limit: '16kb' }), async (req, res, next) => {
     const parsed = AskBody.safeParse(req.body ?? {});
@@ -37,33 +63,27 @@ export function webChatRoutes(bot: Bot, conversations: Conversations, outbox: We
       res.status(400).json({ error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       return;
     }
-    const { text, user, payload } = parsed.data;
+    const { text, payload } = parsed.data;
     if (text.trim() === '' && !payload) {
       res.status(400).json({ error: 'text: cần nội dung câu hỏi' });
       return;
     }
+    const ip = req.ip ?? 'unknown';
+    if (!questions.attempt(ip)) {
+      res.status(429).set('Retry-After', '60').json({ error: 'Bạn gửi quá nhiều câu hỏi trong một phút. Vui lòng thử lại sau ít phút.' });
+      return;
+    }
     try {
-      const now = Date.now();
-      conversations.userSaid('web', user, text, now);
-      const response = await bot.handle({
-        channel: 'web',
-        userId: user,
-        messageId: randomUUID(),
-        timestamp: now,
-        kind: payload ? 'choice' : 'text',
-        text,
-        ...(payload ? { payload } : {}),
-      });
-      for (const r of response.replies) conversations.said('web', user, 'bot', replyText(r), Date.now());
-      const o = response.outcome;
-      res.json({
-        replies: response.replies,
-        decision: o.decision,
-        id: o.entryId,
-        score: o.score,
-        suggestions: o.suggestions,
-        candidates: o.candidates,
-      });
+      const user = userOf(req) ?? issueUser(req, res);
+      const at = now();
+      o.conversations.userSaid('web', user, text, at);
+      const response = await o.bot.handle(
+        { channel: 'web', userId: user, messageId: randomUUID(), timestamp: at, kind: payload ? 'choice' : 'text', text, ...(payload ? { payload } : {}) },
+        { admitTicket: () => tickets.attempt(ip) },
+      );
+      for (const r of response.replies) o.conversations.said('web', user, 'bot', replyText(r), now());
+      const out = response.outcome;
+      res.json({ replies: response.replies, decision: out.decision, id: out.entryId, score: out.score, suggestions: out.suggestions, candidates: out.candidates });
     } catch (err) {
       next(err);
     }
