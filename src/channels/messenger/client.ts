@@ -1,6 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { PlatformCallError, platformHttp } from '../platform-http.js';
 import { hmacSha256Hex } from '../signature.js';
 import { SendError, type SendFailureKind } from '../types.js';
 
@@ -52,13 +51,10 @@ export class GraphClient {
   private readonly auth: { access_token: string; appsecret_proof: string };
 
   constructor(config: GraphConfig) {
-    this.http = axios.create({
+    this.http = platformHttp({
       baseURL: `${config.apiUrl.replace(/\/+$/, '')}/${config.apiVersion}`,
       timeout: config.timeoutMs ?? 10_000,
       headers: { 'content-type': 'application/json' },
-      // One connection per send would cost a TCP (and TLS) handshake each time.
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true }),
     });
     this.auth = {
       access_token: config.pageAccessToken,
@@ -78,11 +74,10 @@ export class GraphClient {
     try {
       return (await request()).data;
     } catch (err) {
-      if (!axios.isAxiosError(err)) throw err;
-      const error = (err.response?.data as { error?: GraphError } | undefined)?.error;
-      const kind = classifyGraphError(err.response?.status, error);
-      const message = error?.message ?? (err.response ? `HTTP ${err.response.status}` : `lỗi mạng: ${err.code ?? err.message}`);
-      throw new SendError(kind, message, error?.code ?? err.response?.status ?? err.code, error?.error_subcode);
+      if (!(err instanceof PlatformCallError)) throw err;
+      const error = (err.body as { error?: GraphError } | undefined)?.error;
+      const kind = classifyGraphError(err.status ?? undefined, error);
+      throw new SendError(kind, error?.message ?? err.message, error?.code ?? err.status ?? err.network ?? undefined, error?.error_subcode);
     }
   }
 }

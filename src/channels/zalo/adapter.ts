@@ -1,6 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { PlatformCallError, platformHttp } from '../platform-http.js';
 import type { Reply } from '../../conversation/types.js';
 import { splitMessage } from '../../knowledge/split.js';
 import { SendError, type ChannelAdapter, type OutboundMessage, type SendContext, type SendFailureKind } from '../types.js';
@@ -47,12 +46,7 @@ export class ZaloAdapter implements ChannelAdapter {
   private buttonTemplateType: 'omit' | 'button' = 'omit';
 
   constructor(private readonly o: ZaloAdapterOptions) {
-    this.http = axios.create({
-      baseURL: o.apiUrl,
-      timeout: o.timeoutMs ?? 10_000,
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true }),
-    });
+    this.http = platformHttp({ baseURL: o.apiUrl, timeout: o.timeoutMs ?? 10_000 });
   }
 
   render(userId: string, replies: readonly Reply[], context: SendContext): OutboundMessage[] {
@@ -143,10 +137,7 @@ export class ZaloAdapter implements ChannelAdapter {
       const res = await this.http.post('/v3.0/oa/message/cs', body, { headers: { access_token: token, 'content-type': 'application/json' } });
       return res.data ?? {};
     } catch (err) {
-      if (axios.isAxiosError(err)) {
-        const status = err.response?.status;
-        throw new SendError(status === 429 ? 'rate-limit' : 'transient', status ? `HTTP ${status}` : `lỗi mạng: ${err.code ?? err.message}`, status ?? err.code);
-      }
+      if (err instanceof PlatformCallError) throw new SendError(err.status === 429 ? 'rate-limit' : 'transient', err.message, err.status ?? err.network ?? undefined);
       throw err;
     }
   }

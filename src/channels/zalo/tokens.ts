@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import axios from 'axios';
+import { PlatformCallError, platformHttp } from '../platform-http.js';
 import { Low } from 'lowdb';
 import type { Logger } from '../../log.js';
 import { DurableJsonFile } from '../../store/durable-file.js';
@@ -41,6 +41,8 @@ export interface ZaloOAuthConfig {
   readonly oauthUrl: string;
 }
 
+const oauthHttp = platformHttp({ timeout: 15_000 });
+
 /** The token endpoint's answer: success only when both tokens are non-empty strings (errors come with HTTP 200). */
 export async function requestTokens(
   config: ZaloOAuthConfig,
@@ -48,15 +50,14 @@ export async function requestTokens(
 ): Promise<{ accessToken: string; refreshToken: string; expiresInMs: number }> {
   let data: Record<string, unknown>;
   try {
-    const res = await axios.post(`${config.oauthUrl}/v4/oa/access_token`, new URLSearchParams({ ...form, app_id: config.appId }).toString(), {
+    const res = await oauthHttp.post(`${config.oauthUrl}/v4/oa/access_token`, new URLSearchParams({ ...form, app_id: config.appId }).toString(), {
       headers: { 'content-type': 'application/x-www-form-urlencoded', secret_key: config.appSecret },
-      timeout: 15_000,
     });
     data = (res.data ?? {}) as Record<string, unknown>;
   } catch (err) {
     // Network or HTTP error: not a verdict on the refresh token, which may still be good.
-    const status = axios.isAxiosError(err) ? err.response?.status : undefined;
-    throw new Error(`không gọi được máy chủ cấp token Zalo${status ? ` (HTTP ${status})` : ''}`);
+    if (err instanceof PlatformCallError) throw new Error(`không gọi được máy chủ cấp token Zalo (${err.message})`);
+    throw err;
   }
   const accessToken = data.access_token;
   const refreshToken = data.refresh_token;
