@@ -157,7 +157,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     compactJournal: () => journal.compact(),
     onChange: () => tickets.bump(),
   });
-  const survey = new SatisfactionSurvey({ channels: adapters, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
+  const survey = new SatisfactionSurvey({ channels: adapters, tickets, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
   const bot = new Bot({
     knowledge,
     thresholds: config.thresholds,
@@ -196,7 +196,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
 
   const routers: Router[] = [];
   if (config.zalo) {
-    routers.push(zaloWebhook({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, dispatcher, logger }));
+    routers.push(zaloWebhook({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, dispatcher, logger, clock }));
   }
   if (config.zaloSiteVerification) routers.push(zaloVerificationRoute(config.zaloSiteVerification));
   if (config.messenger) {

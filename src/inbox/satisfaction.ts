@@ -7,9 +7,11 @@ import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../dispatch/retry.js
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { Ticket } from '../store/schema.js';
+import type { Tickets } from './tickets.js';
 
 export interface SurveyOptions {
   readonly channels: ReadonlyMap<ChannelName, ChannelAdapter>;
+  readonly tickets: Tickets;
   readonly conversations: Conversations;
   readonly logger: Logger;
   readonly retry?: RetryPolicy;
@@ -39,6 +41,7 @@ export class SatisfactionSurvey {
       this.o.logger.info({ ticket: ticket.id, reason }, 'satisfaction survey not sent');
       return false;
     }
+    this.o.tickets.surveySent(ticket, now);
     // Typing "4" now means 4 stars.
     this.o.conversations.set(conversationKey(ticket), {
       awaiting: { payloads: choices.map((c) => c.payload), titles: choices.map((c) => c.title), question: null, yesNo: false },

@@ -195,6 +195,33 @@ export class Tickets {
     this.bump();
   }
 
+  /** The 1–5 survey went out to the ticket's user: from now on their rating counts. */
+  surveySent(ticket: Ticket, at: number): void {
+    this.o.store.updateLazily(() => (ticket.surveySentAt = at));
+  }
+
+  /**
+   * A rating counts only from the ticket's own user, for a closed ticket that an officer answered and whose survey
+   * was sent, once. Anything else (a payload typed by someone else, a rating of an open ticket) is ignored.
+   */
+  rate(ticket: Ticket, from: { channel: ChannelName; userId: string }, stars: number, at: number): boolean {
+    const answered = ticket.replies.some((r) => r.status === 'sent');
+    if (ticket.channel !== from.channel || ticket.userId !== from.userId || ticket.status !== 'closed' || !ticket.surveySentAt || !answered || ticket.rating) return false;
+    const officer = ticket.assignee ?? [...ticket.replies].reverse().find((r) => r.status === 'sent')?.by ?? null;
+    this.o.store.updateLazily(() => (ticket.rating = { stars, at, officer, comment: null }));
+    this.bump();
+    return true;
+  }
+
+  /** "Góp ý: …" after the rating, by the same user, once. */
+  comment(ticket: Ticket, from: { channel: ChannelName; userId: string }, text: string): boolean {
+    const rating = ticket.rating;
+    if (ticket.channel !== from.channel || ticket.userId !== from.userId || !rating || rating.comment !== null) return false;
+    this.o.store.updateLazily(() => (rating.comment = text.slice(0, 2000)));
+    this.bump();
+    return true;
+  }
+
   sla(ticket: Ticket, now = this.now()): SlaView {
     if (ticket.firstResponseAt !== null) return { state: 'met', dueAt: ticket.slaDueAt, workingLeftMs: 0 };
     const left = now <= ticket.slaDueAt ? workingMsBetween(this.o.calendar, now, ticket.slaDueAt) : -workingMsBetween(this.o.calendar, ticket.slaDueAt, now);

@@ -20,20 +20,11 @@ export function outcomeRecorder(o: { store: Store; tickets: Tickets; activity: A
     }
     if (outcome.rating) {
       const ticket = o.tickets.byId(Number(outcome.rating.ticket));
-      // Only the ticket's own user can rate it.
-      if (ticket && ticket.channel === message.channel && ticket.userId === message.userId && !ticket.rating) {
-        const officer = ticket.assignee ?? [...ticket.replies].reverse().find((r) => r.status === 'sent')?.by ?? null;
-        o.store.updateLazily(() => (ticket.rating = { stars: outcome.rating!.stars, at: now(), officer, comment: null }));
-        o.tickets.bump();
-      }
+      if (ticket) o.tickets.rate(ticket, message, outcome.rating.stars, now());
     }
     if (outcome.comment) {
       const ticket = o.tickets.byId(Number(outcome.comment.ticket));
-      const rating = ticket?.rating;
-      if (ticket && ticket.channel === message.channel && ticket.userId === message.userId && rating && rating.comment === null) {
-        o.store.updateLazily(() => (rating.comment = outcome.comment!.text.slice(0, 2000)));
-        o.tickets.bump();
-      }
+      if (ticket) o.tickets.comment(ticket, message, outcome.comment.text);
     }
   };
 }

@@ -127,6 +127,8 @@ export interface Ticket {
   unread: boolean;
   notes: TicketNote[];
   replies: TicketReply[];
+  /** When the 1–5 survey was sent to the user (a rating is accepted only after it). */
+  surveySentAt?: number | null;
   /** The user's satisfaction with the officers' answer (asked when the ticket is closed). */
   rating?: TicketRating | null;
   /** When its personal content was removed (a deletion request, or retention). */

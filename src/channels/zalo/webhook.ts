@@ -9,9 +9,15 @@ export interface ZaloWebhookOptions {
   readonly oaSecretKey: string;
   readonly dispatcher: Dispatcher;
   readonly logger: Logger;
+  readonly clock?: () => number;
 }
 
 export const ZALO_BODY_LIMIT = '1mb';
+/**
+ * A signed event whose timestamp is further than this from our clock is refused: an old body replayed after the
+ * deduplication window would otherwise be answered again. The journal remembers ids much longer than this.
+ */
+export const ZALO_MAX_SKEW_MS = 60 * 60 * 1000;
 
 /**
  * A top-level field as signed: strings as they are; numbers as written in the raw body, because a 19-digit id would
@@ -51,6 +57,12 @@ export function zaloWebhook(o: ZaloWebhookOptions): Router {
     if (check !== 'valid' || appId !== o.appId) {
       log.error({ check, appIdMatches: appId === o.appId, ip: req.ip, bytes: raw.length }, 'SIGNATURE REJECTED on Zalo webhook: nothing processed');
       res.status(check === 'missing' ? 401 : 403).json({ error: 'chữ ký không hợp lệ' });
+      return;
+    }
+    const skew = Math.abs((o.clock ?? Date.now)() - Number(timestamp));
+    if (!(skew <= ZALO_MAX_SKEW_MS)) {
+      log.warn({ timestamp, skewMinutes: Number.isFinite(skew) ? Math.round(skew / 60_000) : null }, 'Zalo event refused: its timestamp is more than an hour off');
+      res.status(400).json({ error: 'thời điểm của sự kiện lệch quá 1 giờ' });
       return;
     }
     const parsed = parseZaloEvent(body);
