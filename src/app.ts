@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from './log.js';
+import { monitoringAllowed, securityHeaders } from './web/security.js';
 
 /** A channel as /healthz reports it: enabled, or disabled with the reason (missing credentials...). */
 export interface ChannelStatus {
@@ -24,12 +25,14 @@ export interface AppParts {
   readonly webChat?: boolean;
   /** Express "trust proxy": who may set X-Forwarded-For; false (nobody) unless TRUST_PROXY says. */
   readonly trustProxy?: false | number | string;
+  /** METRICS_TOKEN: shows /healthz details to monitoring from elsewhere than this machine. */
+  readonly monitoringToken?: string | null;
 }
 
 function homePage(parts: AppParts): string {
   const meta = parts.siteVerification ? `<meta name="zalo-platform-site-verification" content="${parts.siteVerification}" />` : '';
   const chat = parts.webChat ? '<li><a href="/chat">Thử trò chuyện với trợ lý</a></li>' : '';
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8">${meta}<meta name="viewport" content="width=device-width, initial-scale=1"><title>Trợ lý Hải quan cửa khẩu Hoành Mô</title></head><body style="font-family:system-ui,sans-serif;max-width:640px;margin:2rem auto;padding:0 1rem"><h1>Trợ lý tự động – Hải quan cửa khẩu Hoành Mô</h1><p>Hệ thống trả lời câu hỏi của doanh nghiệp qua fanpage và Zalo OA.</p><ul>${chat}<li><a href="/healthz">Tình trạng hệ thống</a></li></ul></body></html>`;
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8">${meta}<meta name="viewport" content="width=device-width, initial-scale=1"><title>Trợ lý Hải quan cửa khẩu Hoành Mô</title><link rel="stylesheet" href="/static/chat.css"></head><body class="home"><h1>Trợ lý tự động – Hải quan cửa khẩu Hoành Mô</h1><p>Hệ thống trả lời câu hỏi của doanh nghiệp qua fanpage và Zalo OA.</p><ul>${chat}<li><a href="/healthz">Tình trạng hệ thống</a></li></ul></body></html>`;
 }
 
 /** The HTTP application: health, the routers of the enabled parts, and errors that never leak internals. */
@@ -37,9 +40,11 @@ export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parts.trustProxy ?? false);
-  app.get('/healthz', (_req, res) => {
+  app.use(securityHeaders);
+  app.get('/healthz', (req, res) => {
     const health = parts.health();
-    res.status(health.status === 'ok' ? 200 : 503).json(health);
+    // Anyone may learn whether the bot is up; which channel lacks which credential is for monitoring only.
+    res.status(health.status === 'ok' ? 200 : 503).json(monitoringAllowed(req, parts.monitoringToken ?? null) ? health : { status: health.status });
   });
   app.get('/', (_req, res) => res.type('html').send(homePage(parts)));
   for (const router of parts.routers) app.use(router);

@@ -281,7 +281,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       ),
     };
   };
-  const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat, trustProxy: config.trustProxy });
+  const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat, trustProxy: config.trustProxy, monitoringToken: config.monitoringToken });
   dispatcher.resume();
   const resumedReplies = replies.resume();
   if (resumedReplies > 0) logger.info({ count: resumedReplies }, 'resuming officer replies queued before the restart');

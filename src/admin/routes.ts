@@ -10,7 +10,6 @@ import { search } from '../matching/search.js';
 import type { Tickets } from '../inbox/tickets.js';
 import type { Store } from '../store/store.js';
 import { page } from '../web/layout.js';
-import { securityHeaders } from '../web/security.js';
 import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge, loadLegalRegistry } from './check.js';
 import { approveDraft, deleteDraft, EntryFileError, readEntry, saveEntry } from './entries.js';
@@ -39,7 +38,7 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
   const router = Router();
   const now = () => (o.clock ?? Date.now)();
   const today = () => vietnamDay(now());
-  router.use('/admin', securityHeaders, express.urlencoded({ extended: false, limit: '256kb' }), requireStaff('admin'));
+  router.use('/admin', express.urlencoded({ extended: false, limit: '256kb' }), requireStaff('admin'));
 
   const render = (res: Response, title: string, body: Parameters<typeof page>[0]['body'], status = 200) => {
     const staff = staffOf(res)!;

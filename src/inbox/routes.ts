@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { Ticket } from '../store/schema.js';
 import { page } from '../web/layout.js';
-import { clearCookie, csrfMatches, parseCookies, securityHeaders, setCookie, signedFormToken, signedFormTokenValid } from '../web/security.js';
+import { clearCookie, csrfMatches, parseCookies, setCookie, signedFormToken, signedFormTokenValid } from '../web/security.js';
 import { RateLimiter } from '../web/limits.js';
 import { loadStaff, requireStaff, SESSION_COOKIE, staffOf } from '../web/session.js';
 import type { Accounts } from './accounts.js';
@@ -71,7 +71,6 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   const now = () => (o.clock ?? Date.now)();
   const loginLimiter = new RateLimiter(10, 15 * 60 * 1000, o.clock);
   const form = express.urlencoded({ extended: false, limit: '64kb' });
-  router.use(['/inbox', '/static'], securityHeaders);
   router.use('/inbox', form);
   router.use(['/inbox', '/admin'], loadStaff(o.accounts));
 

@@ -2,7 +2,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { safeEqual } from '../channels/signature.js';
 
-/** Security headers for the staff pages: no framing, no sniffing, scripts and styles only from this origin. */
+/**
+ * Security headers on every response (pages, API, static files): no framing, no sniffing, scripts and styles only
+ * from this origin, nothing cached unless a route says otherwise (static files do).
+ */
 export const securityHeaders: RequestHandler = (_req, res, next) => {
   res.set({
     'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -75,4 +78,17 @@ export function signedFormTokenValid(secret: string, token: unknown, now: number
   const issued = parseInt(m[1]!, 36);
   if (!(issued <= now && now - issued < ttlMs)) return false;
   return safeEqual(createHmac('sha256', secret).update(`form:${m[1]}.${m[2]}`).digest('base64url'), m[3]!);
+}
+
+/**
+ * Monitoring details (/healthz, /metrics) are for the machine itself or whoever holds the monitoring token. A request
+ * counts as local only if it reached us directly from loopback: one relayed by a reverse proxy on the same machine
+ * also comes from loopback, but carries a forwarding header.
+ */
+export function monitoringAllowed(req: Request, token: string | null): boolean {
+  const auth = req.get('authorization') ?? '';
+  if (token && auth.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), token)) return true;
+  const peer = req.socket.remoteAddress ?? '';
+  const loopback = peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
+  return loopback && req.get('x-forwarded-for') === undefined && req.get('forwarded') === undefined && req.get('x-real-ip') === undefined;
 }

@@ -103,4 +103,21 @@ describe.skipIf(!hasChromium && !mustRun)('officer inbox in a real browser', () 
     });
     await page.close();
   }, 60_000);
+
+  it('the web chat works under the strict CSP (no inline code) and keeps the person in an HttpOnly cookie', async () => {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/.test(m.text())) refused.push(m.text());
+    });
+    await page.goto(`${base}/chat`);
+    await page.fill('#text', 'hq làm việc t7 ko');
+    await page.press('#text', 'Enter');
+    await page.locator('.msg.bot', { hasText: 'Căn cứ' }).first().waitFor({ timeout: 10_000 });
+    expect(await page.evaluate('document.cookie')).toBe('');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'hm_chat')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(refused).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
