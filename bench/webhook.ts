@@ -22,6 +22,8 @@ const questions = (await readFile('tests/fixtures/eval/dev.jsonl', 'utf8'))
 
 async function run(label: string, count: number, concurrency: number, rate: number): Promise<void> {
 const graph = await new FakeGraph().start();
+// Meta answers a send in about 100 ms: SEND_CONCURRENCY must keep 300 messages/s flowing at that speed.
+graph.delayMs = Number(process.env.SEND_API_MS ?? 100);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-webhook-'));
 const config = loadConfig({
   DATA_DIR: dataDir,

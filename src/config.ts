@@ -38,6 +38,8 @@ export interface Config {
   /** Bearer token for monitoring (/healthz details, /metrics) from other machines; loopback needs none. */
   readonly monitoringToken: string | null;
   readonly webChatLimits: WebChatLimits;
+  /** Platform calls in flight per channel (sends, typing, profiles): also how many a crash can repeat. */
+  readonly sendConcurrency: number;
 }
 
 /** What one address may ask of the web chat, which anyone can reach without an account. */
@@ -182,6 +184,7 @@ const Env = z.object({
   METRICS_TOKEN: z.string().min(16, 'ít nhất 16 ký tự').optional(),
   WEB_CHAT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   WEB_CHAT_TICKETS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(3),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(40),
 });
 
 /** The variables a channel needs before it is enabled. */
@@ -287,5 +290,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     monitoringToken: e.METRICS_TOKEN ?? null,
     webChatLimits: { questionsPerMinute: e.WEB_CHAT_RATE_PER_MINUTE, ticketsPerHour: e.WEB_CHAT_TICKETS_PER_HOUR },
+    sendConcurrency: e.SEND_CONCURRENCY,
   };
 }

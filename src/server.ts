@@ -16,6 +16,7 @@ import { LiveKnowledge } from './conversation/live-knowledge.js';
 import type { ChannelName } from './conversation/types.js';
 import { Dispatcher, type InboundJournal } from './dispatch/dispatcher.js';
 import { Pipeline } from './dispatch/pipeline.js';
+import { gatedAdapter, SendGate } from './dispatch/send-gate.js';
 import type { RetryPolicy } from './dispatch/retry.js';
 import type { Logger } from './log.js';
 import { Conversations } from './store/conversations.js';
@@ -69,7 +70,10 @@ export interface Server {
   readonly live: LiveKnowledge;
   knowledge(): Knowledge;
   health(): Health;
-  /** Finishes queued work (up to `graceMs`), then flushes the journal and the store. */
+  /**
+   * Stops starting work, lets the sends in flight finish (up to `graceMs`), then flushes the journal and the store.
+   * Work not started stays journaled and resumes at the next start.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -137,11 +141,23 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     adapters.set('zalo', new ZaloAdapter({ apiUrl: config.zalo.apiUrl, tokens: zaloTokens }));
   }
   const stopWatchingTokens = zaloTokens?.watch(options.tokenWatchMs) ?? (() => undefined);
+  // Platform calls in flight per channel are bounded; everyone but the dispatcher goes through the gated adapters.
+  const gates = new Map<ChannelName, SendGate>();
+  const gated = new Map<ChannelName, ChannelAdapter>();
+  for (const [name, adapter] of adapters) {
+    if (name === 'web') {
+      gated.set(name, adapter);
+      continue;
+    }
+    const gate = new SendGate(config.sendConcurrency);
+    gates.set(name, gate);
+    gated.set(name, gatedAdapter(adapter, gate));
+  }
   const replies = new OfficerReplies({
     store,
     tickets,
     conversations,
-    channels: adapters,
+    channels: gated,
     logger,
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
@@ -157,7 +173,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     compactJournal: () => journal.compact(),
     onChange: () => tickets.bump(),
   });
-  const survey = new SatisfactionSurvey({ channels: adapters, tickets, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
+  const survey = new SatisfactionSurvey({ channels: gated, tickets, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
   const bot = new Bot({
     knowledge,
     thresholds: config.thresholds,
@@ -174,7 +190,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     takeoverMs: config.takeoverMs,
     clock,
     tickets: ticketHooks(tickets, replies),
-    profile: async (channel, userId) => adapters.get(channel)?.profile?.(userId) ?? null,
+    profile: async (channel, userId) => gated.get(channel)?.profile?.(userId) ?? null,
     forget: (channel, userId) => personalData.erase(channel, userId),
   });
   const dispatcher = new Dispatcher({
@@ -182,6 +198,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     pipeline,
     conversations,
     channels: adapters,
+    gates,
     logger,
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
@@ -312,7 +329,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       stopWatchingKnowledge();
       await notifier.flush();
       await activity.flush();
-      await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      await Promise.race([dispatcher.stop(), new Promise((r) => setTimeout(r, graceMs).unref())]);
       await journal.close();
       await store.close();
       await unlock();

@@ -5,6 +5,7 @@ import type { Conversations } from '../store/conversations.js';
 import type { Journal, PendingEvent } from '../store/journal.js';
 import type { Pipeline } from './pipeline.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { GateClosedError, typingIfFree, type SendGate } from './send-gate.js';
 
 export type InboundJournal = Journal<InboundEvent, OutboundMessage>;
 
@@ -19,6 +20,8 @@ export interface DispatcherOptions {
   readonly pipeline: Pipeline;
   readonly conversations: Conversations;
   readonly channels: ReadonlyMap<ChannelName, ChannelAdapter>;
+  /** Each channel's limit on platform calls in flight (a channel without one is not limited: the web chat). */
+  readonly gates: ReadonlyMap<ChannelName, SendGate>;
   readonly logger: Logger;
   readonly retry?: RetryPolicy;
   readonly clock?: () => number;
@@ -37,6 +40,7 @@ function userOf(event: InboundEvent): { channel: ChannelName; userId: string } {
  */
 export class Dispatcher {
   private readonly queues = new Map<string, Promise<void>>();
+  private stopping = false;
   /** Events whose replies wait for a channel's credentials to be renewed. */
   private readonly held = new Map<ChannelName, Array<PendingEvent<InboundEvent, OutboundMessage>>>();
 
@@ -80,9 +84,20 @@ export class Dispatcher {
     while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
   }
 
+  /**
+   * Graceful shutdown: no new event or send starts; sends in flight finish and are journaled. Everything else stays
+   * in the journal, unfinished, and the next start resumes it: nothing lost, nothing sent twice.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const gate of this.o.gates.values()) gate.close();
+    await this.idle();
+  }
+
   private schedule(p: PendingEvent<InboundEvent, OutboundMessage>): void {
     const previous = this.queues.get(p.key) ?? Promise.resolve();
     const next = previous.then(() => this.process(p)).catch((err: unknown) => {
+      if (err instanceof GateClosedError) return;
       this.o.logger.error({ err, id: p.id }, 'event processing failed');
     });
     this.queues.set(p.key, next);
@@ -92,11 +107,14 @@ export class Dispatcher {
   }
 
   private async process(p: PendingEvent<InboundEvent, OutboundMessage>): Promise<void> {
+    if (this.stopping) return;
     const { channel, userId } = userOf(p.event);
     const adapter = this.o.channels.get(channel);
+    const gate = this.o.gates.get(channel);
     if (p.sends === null) {
       if (p.event.kind === 'message' && adapter?.typing) {
-        adapter.typing(userId).catch((err: unknown) => this.o.logger.debug({ err }, 'typing indicator failed'));
+        const typing = () => adapter.typing!(userId);
+        (gate ? typingIfFree(gate, typing) : typing()).catch((err: unknown) => this.o.logger.debug({ err }, 'typing indicator failed'));
       }
       const result = await this.o.pipeline.handle(p.event);
       if (result === null || result.replies.length === 0) {
@@ -121,12 +139,30 @@ export class Dispatcher {
       const message = p.sends[i]!;
       try {
         if (!adapter) throw new SendError('not-configured', `kênh ${channel} chưa được cấu hình`);
-        await withRetry(() => adapter.send(message), this.o.retry ?? DEFAULT_RETRY, undefined, (err, attempt) =>
-          this.o.logger.warn({ channel, attempt, kind: err.kind, code: err.code }, 'send failed, retrying'),
+        // The slot is held until the send is journaled, so a crash can repeat only the sends of the slots in use.
+        const slot = await withRetry(
+          async () => {
+            const held = gate ? await gate.acquire() : null;
+            try {
+              await adapter.send(message);
+              return held;
+            } catch (err) {
+              held?.release();
+              throw err;
+            }
+          },
+          this.o.retry ?? DEFAULT_RETRY,
+          undefined,
+          (err, attempt) => this.o.logger.warn({ channel, attempt, kind: err.kind, code: err.code }, 'send failed, retrying'),
         );
-        this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
-        await this.o.journal.sent(p.id, i);
+        try {
+          this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
+          await this.o.journal.sent(p.id, i);
+        } finally {
+          slot?.release();
+        }
       } catch (err) {
+        if (err instanceof GateClosedError) return; // shutting down: resumed from here after the restart
         if (err instanceof SendError && err.kind === 'auth' && adapter?.holdOnAuthFailure) {
           // Not done: kept in the journal (a restart resumes it) and held until the channel is authorised again.
           this.o.logger.warn({ channel, userId }, 'reply held until the channel is authorised again');

@@ -1,4 +1,5 @@
 import { SendError } from '../channels/types.js';
+import { GateClosedError } from './send-gate.js';
 
 export interface RetryPolicy {
   readonly attempts: number;
@@ -15,7 +16,7 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 
 /**
  * Runs a send, retrying retryable SendErrors (and unexpected errors, treated as transient) with backoff.
- * Non-retryable failures are thrown at once; the last error is thrown when attempts run out.
+ * Non-retryable failures are thrown at once, as is a shutdown; the last error is thrown when attempts run out.
  */
 export async function withRetry<T>(
   send: () => Promise<T>,
@@ -27,6 +28,7 @@ export async function withRetry<T>(
     try {
       return await send();
     } catch (raw) {
+      if (raw instanceof GateClosedError) throw raw;
       const err = raw instanceof SendError ? raw : new SendError('transient', (raw as Error)?.message ?? String(raw));
       if (!err.retryable || attempt + 1 >= policy.attempts) throw err;
       onRetry?.(err, attempt + 1);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SendError, type ChannelAdapter } from '../channels/types.js';
 import type { ChannelName } from '../conversation/types.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../dispatch/retry.js';
+import { GateClosedError } from '../dispatch/send-gate.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { Ticket, TicketReply } from '../store/schema.js';
@@ -130,6 +131,8 @@ export class OfficerReplies {
       this.o.tickets.officerReplied(ticket, at, reply.text);
       this.o.conversations.said(ticket.channel, ticket.userId, 'officer', reply.text, at);
     } catch (raw) {
+      // Shutting down: the reply stays queued and goes out after the restart (resume()).
+      if (raw instanceof GateClosedError) return;
       const err = raw instanceof SendError ? raw : new SendError('transient', (raw as Error)?.message ?? String(raw));
       this.o.logger.warn({ ticket: ticket.id, channel: ticket.channel, kind: err.kind, code: err.code }, 'officer reply not delivered');
       await this.o.store.update(() => {

@@ -19,6 +19,11 @@ export class FakeGraph {
   private readonly queue: Responder[] = [];
   private server: Server | null = null;
   url = '';
+  /** How long the Send API takes to answer (a slow Meta, for backlog and crash tests). */
+  delayMs = 0;
+  /** Most sends (typing included) in flight at once, as the fake saw them. */
+  maxInFlight = 0;
+  private inFlight = 0;
 
   /** The next message sends answer these, in order (then success again). */
   failNext(...errors: Array<{ status: number; error: Record<string, unknown> }>): void {
@@ -39,8 +44,11 @@ export class FakeGraph {
     const app = express();
     app.use(express.json({ limit: '5mb' }));
     let n = 0;
-    app.post('/:version/me/messages', (req, res) => {
+    app.post('/:version/me/messages', async (req, res) => {
       const r: GraphRequest = { path: req.path, query: req.query as Record<string, string>, body: req.body };
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      this.inFlight--;
       this.requests.push(r);
       if ('sender_action' in req.body) return void res.json({ recipient_id: req.body.recipient.id });
       const responder = this.queue.shift();
