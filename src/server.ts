@@ -1,4 +1,4 @@
-import type { Express, Router } from 'express';
+import { Router, type Express } from 'express';
 import { createApp, type ChannelStatus, type Health } from './app.js';
 import { MessengerAdapter } from './channels/messenger/adapter.js';
 import { GraphClient } from './channels/messenger/client.js';
@@ -38,6 +38,8 @@ import { PersonalData } from './privacy/service.js';
 import { reportRoutes } from './reports/routes.js';
 import { privacyRoutes } from './privacy/routes.js';
 import { lockDataDir } from './store/lock.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/routes.js';
 
 export interface ServerOptions {
   readonly clock?: () => number;
@@ -115,34 +117,42 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     logger,
   });
 
+  const gates = new Map<ChannelName, SendGate>();
+  let zaloTokens: ZaloTokens | null = null;
+  const metrics = new Metrics({
+    sends: () => [...gates].map(([channel, gate]) => ({ channel, inFlight: gate.inFlight, queued: gate.queued })),
+    openTickets: () => tickets.openBySla(),
+    knowledge: () => ({ entries: live.current.base.entries.length, drafts: live.current.base.drafts.length, lastReloadOk: live.lastFailure === null, loadedAt: live.loadedAt }),
+    zaloToken: () => zaloTokens?.status ?? null,
+  });
   const adapters = new Map<ChannelName, ChannelAdapter>();
   const authFailures = new Map<ChannelName, string>();
   if (config.messenger) {
     adapters.set(
       'messenger',
-      new MessengerAdapter(
-        new GraphClient({
-          appSecret: config.messenger.appSecret,
-          pageAccessToken: config.messenger.pageAccessToken,
-          apiUrl: config.messenger.graphApiUrl,
-          apiVersion: config.messenger.graphApiVersion,
-        }),
+      metrics.instrument(
+        new MessengerAdapter(
+          new GraphClient({
+            appSecret: config.messenger.appSecret,
+            pageAccessToken: config.messenger.pageAccessToken,
+            apiUrl: config.messenger.graphApiUrl,
+            apiVersion: config.messenger.graphApiVersion,
+          }),
+        ),
       ),
     );
   }
   const webAdapter = config.webChat ? new WebAdapter(clock) : null;
   if (webAdapter) adapters.set('web', webAdapter);
-  let zaloTokens: ZaloTokens | null = null;
   let release: (channel: ChannelName) => void = () => undefined;
   if (config.zalo) {
     zaloTokens = await ZaloTokens.open(config.dataDir, config.zalo, logger, clock, (status) => {
       if (status === 'ok') release('zalo');
     });
-    adapters.set('zalo', new ZaloAdapter({ apiUrl: config.zalo.apiUrl, tokens: zaloTokens }));
+    adapters.set('zalo', metrics.instrument(new ZaloAdapter({ apiUrl: config.zalo.apiUrl, tokens: zaloTokens })));
   }
   const stopWatchingTokens = zaloTokens?.watch(options.tokenWatchMs) ?? (() => undefined);
   // Platform calls in flight per channel are bounded; everyone but the dispatcher goes through the gated adapters.
-  const gates = new Map<ChannelName, SendGate>();
   const gated = new Map<ChannelName, ChannelAdapter>();
   for (const [name, adapter] of adapters) {
     if (name === 'web') {
@@ -174,13 +184,17 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     onChange: () => tickets.bump(),
   });
   const survey = new SatisfactionSurvey({ channels: gated, tickets, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
+  const record = outcomeRecorder({ store, tickets, activity, clock });
   const bot = new Bot({
     knowledge,
     thresholds: config.thresholds,
     footer: config.footer,
     states: conversations,
     clock,
-    observe: outcomeRecorder({ store, tickets, activity, clock }),
+    observe: (message, outcome, seconds) => {
+      record(message, outcome);
+      metrics.decided(outcome, seconds);
+    },
     handoff: escalationHandler({ tickets, replies, conversations, notifier, knowledge, handoffMessage: config.inbox.handoffMessage, logger }),
   });
   const pipeline = new Pipeline({
@@ -199,6 +213,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     conversations,
     channels: adapters,
     gates,
+    observe: (event) => metrics.inboundEvent(event),
     logger,
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
@@ -212,11 +227,14 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   release = (channel) => dispatcher.release(channel);
 
   const routers: Router[] = [];
+  routers.push(metricsRoutes(metrics, config.monitoringToken));
   if (config.zalo) {
+    routers.push(Router().use('/webhooks/zalo', metrics.webhookTimer('zalo')));
     routers.push(zaloWebhook({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, dispatcher, logger, clock }));
   }
   if (config.zaloSiteVerification) routers.push(zaloVerificationRoute(config.zaloSiteVerification));
   if (config.messenger) {
+    routers.push(Router().use('/webhooks/messenger', metrics.webhookTimer('messenger')));
     routers.push(
       messengerWebhook({
         appSecret: config.messenger.appSecret,
@@ -227,7 +245,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       }),
     );
   }
-  if (webAdapter) routers.push(webChatRoutes({ bot, conversations, outbox: webAdapter, limits: config.webChatLimits, secureCookies: config.inbox.secureCookies, clock }));
+  if (webAdapter) routers.push(webChatRoutes({ bot, conversations, outbox: webAdapter, limits: config.webChatLimits, secureCookies: config.inbox.secureCookies, clock, observe: (event) => metrics.inboundEvent(event) }));
   routers.push(
     staticAssets(),
     inboxRoutes({

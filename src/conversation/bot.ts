@@ -44,8 +44,8 @@ export interface BotOptions {
   readonly states: ConversationStates;
   readonly handoff?: HandoffHandler;
   readonly clock?: () => number;
-  /** Told what happened to every message (activity statistics, feedback, ratings). */
-  readonly observe?: (message: IncomingMessage, outcome: BotResponse['outcome']) => void;
+  /** Told what happened to every message, and how long deciding took (activity statistics, feedback, metrics). */
+  readonly observe?: (message: IncomingMessage, outcome: BotResponse['outcome'], seconds: number) => void;
 }
 
 export function conversationKey(message: Pick<IncomingMessage, 'channel' | 'userId'>): string {
@@ -65,6 +65,7 @@ export class Bot {
 
   async handle(message: IncomingMessage, context: HandleContext = {}): Promise<BotResponse> {
     const key = conversationKey(message);
+    const started = performance.now();
     const result = respond(message, this.options.states.get(key) ?? EMPTY_STATE, {
       knowledge: this.options.knowledge(),
       thresholds: this.options.thresholds,
@@ -72,7 +73,7 @@ export class Bot {
       now: (this.options.clock ?? Date.now)(),
     });
     this.options.states.set(key, result.state);
-    this.options.observe?.(message, result.outcome);
+    this.options.observe?.(message, result.outcome, (performance.now() - started) / 1000);
     const handoff = this.options.handoff ?? acknowledgeHandoff;
     const replies: Reply[] = [];
     for (const reply of result.replies) {

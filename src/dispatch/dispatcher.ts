@@ -25,6 +25,8 @@ export interface DispatcherOptions {
   readonly logger: Logger;
   readonly retry?: RetryPolicy;
   readonly clock?: () => number;
+  /** Told of every event accepted (redeliveries apart): metrics. */
+  readonly observe?: (event: InboundEvent) => void;
   /** Called when a send fails for good with an authentication problem: an admin must renew the token. */
   readonly onAuthFailure?: (channel: ChannelName, err: SendError) => void;
 }
@@ -54,7 +56,10 @@ export class Dispatcher {
         return { id: d.id, key: `${channel}:${userId}`, event: d.event };
       }),
     );
-    for (const p of accepted) this.schedule(p);
+    for (const p of accepted) {
+      this.o.observe?.(p.event);
+      this.schedule(p);
+    }
     return accepted.length;
   }
 

@@ -243,6 +243,13 @@ export class Tickets {
       });
   }
 
+  /** Tickets not closed, by SLA state (metrics). */
+  openBySla(now = this.now()): Record<SlaState, number> {
+    const out: Record<SlaState, number> = { late: 0, near: 0, ok: 0, met: 0 };
+    for (const t of this.o.store.data.tickets) if (t.status !== 'closed') out[this.sla(t, now).state]++;
+    return out;
+  }
+
   counts(me: string): Record<TicketFilter, number> & { unread: number } {
     const tickets = this.o.store.data.tickets;
     const count = (f: TicketFilter) => tickets.filter((t) => matchesFilter(t, f, me)).length;

@@ -3,6 +3,8 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { WebChatLimits } from '../../config.js';
 import type { Bot } from '../../conversation/bot.js';
+import type { IncomingMessage } from '../../conversation/types.js';
+import type { InboundEvent } from '../types.js';
 import type { Conversations } from '../../store/conversations.js';
 import { replyText } from '../../store/conversations.js';
 import { RateLimiter } from '../../web/limits.js';
@@ -27,6 +29,8 @@ export interface WebChatOptions {
   readonly limits: WebChatLimits;
   readonly secureCookies: boolean | null;
   readonly clock?: () => number;
+  /** Told of every question asked here: metrics. */
+  readonly observe?: (event: InboundEvent) => void;
 }
 
 /**
@@ -77,10 +81,9 @@ export function webChatRoutes(o: WebChatOptions): Router {
       const user = userOf(req) ?? issueUser(req, res);
       const at = now();
       o.conversations.userSaid('web', user, text, at);
-      const response = await o.bot.handle(
-        { channel: 'web', userId: user, messageId: randomUUID(), timestamp: at, kind: payload ? 'choice' : 'text', text, ...(payload ? { payload } : {}) },
-        { admitTicket: () => tickets.attempt(ip) },
-      );
+      const message: IncomingMessage = { channel: 'web', userId: user, messageId: randomUUID(), timestamp: at, kind: payload ? 'choice' : 'text', text, ...(payload ? { payload } : {}) };
+      o.observe?.({ kind: 'message', message });
+      const response = await o.bot.handle(message, { admitTicket: () => tickets.attempt(ip) });
       for (const r of response.replies) o.conversations.said('web', user, 'bot', replyText(r), now());
       const out = response.outcome;
       res.json({ replies: response.replies, decision: out.decision, id: out.entryId, score: out.score, suggestions: out.suggestions, candidates: out.candidates });
