@@ -1,4 +1,6 @@
+import { isatty } from 'node:tty';
 import { pino, type Logger } from 'pino';
+import { build as pretty } from 'pino-pretty';
 import type { LogLevel } from './config.js';
 
 export type { Logger };
@@ -14,9 +16,16 @@ const REDACT = [
   'password', '*.password', 'secret', '*.secret', 'config.params.access_token', 'err.config', '*.config.headers',
 ];
 
-/** Server logs go to stdout; command-line tools pass fd 2 so their stdout stays machine-readable. */
-export function createLogger(level: LogLevel, fd: 1 | 2 = 1): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[ẩn]' }, base: undefined }, pino.destination({ fd, sync: fd === 2 }));
+/**
+ * Server logs go to stdout; command-line tools pass fd 2 so their stdout stays machine-readable. A person watching
+ * a terminal reads short coloured lines; anything else (journald, a file, a pipe) gets JSON lines.
+ */
+export function createLogger(level: LogLevel, fd: 1 | 2 = 1, format: 'auto' | 'json' | 'pretty' = 'auto'): Logger {
+  const options = { level, redact: { paths: REDACT, censor: '[ẩn]' }, base: undefined };
+  if (format === 'pretty' || (format === 'auto' && isatty(fd))) {
+    return pino(options, pretty({ destination: fd, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+  }
+  return pino(options, pino.destination({ fd, sync: fd === 2 }));
 }
 
 /** A logger that discards everything: tests and tools that print their own output. */
