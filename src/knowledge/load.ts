@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EMPTY_REGISTER, LEGAL_FILE, parseLegalRegistry, type LegalRegister } from './legal.js';
 import { parseEntryFile } from './parse.js';
 import { parseYamlSource } from './yaml-source.js';
 import { parseVariables, placeholderWarnings, type Variables } from './variables.js';
@@ -41,6 +42,24 @@ async function loadVariables(dir: string, problems: KnowledgeProblem[]): Promise
   return variables;
 }
 
+async function loadLegalRegister(dir: string, problems: KnowledgeProblem[]): Promise<LegalRegister> {
+  const file = path.join(dir, LEGAL_FILE);
+  const text = await readOptional(file);
+  if (text === null) return EMPTY_REGISTER;
+  const { register, problems: found } = parseLegalRegistry(displayPath(file), text);
+  problems.push(...found);
+  return register;
+}
+
+/** A register document naming, in `topics`, an entry that does not exist: the list would silently miss it. */
+function unknownTopics(dir: string, register: LegalRegister, ids: ReadonlySet<string>): KnowledgeProblem[] {
+  return register.documents.flatMap((d) =>
+    d.topics
+      .filter((t) => !ids.has(t))
+      .map((t) => ({ file: displayPath(path.join(dir, LEGAL_FILE)), line: d.line, message: `"${d.number}": topics nêu câu hỏi "${t}" không có trong bộ câu hỏi`, severity: 'warning' as const })),
+  );
+}
+
 async function loadCategoryTitles(dir: string, problems: KnowledgeProblem[]): Promise<Map<string, string>> {
   const file = path.join(dir, CATEGORIES_FILE);
   const text = await readOptional(file);
@@ -71,6 +90,7 @@ export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
   }
   const variables = await loadVariables(dir, problems);
   const titles = await loadCategoryTitles(dir, problems);
+  const legal = await loadLegalRegister(dir, problems);
 
   const parsed: Array<{ entry: FaqEntry; idLine: number }> = [];
   const categories: Category[] = [];
@@ -108,6 +128,7 @@ export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
       seen.set(entry.id, { file: entry.file, line: idLine });
     }
   }
+  problems.push(...unknownTopics(dir, legal, new Set(parsed.map((p) => p.entry.id))));
   if (parsed.length === 0 && !problems.some((p) => p.severity === 'error')) {
     problems.push({ file: displayPath(dir), line: 1, message: 'chưa có câu hỏi nào', severity: 'error' });
   }
@@ -123,6 +144,7 @@ export async function loadKnowledgeBase(dir: string): Promise<KnowledgeBase> {
       (a, b) => orderOf(titles, a.id) - orderOf(titles, b.id),
     ),
     variables: variables.values,
+    legal,
     warnings: problems,
   };
 }
