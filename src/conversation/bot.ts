@@ -24,6 +24,8 @@ export class MemoryConversationStates implements ConversationStates {
 export interface HandoffRequest {
   readonly reason: HandoffReason;
   readonly question: string;
+  /** Why the bot did not answer, recorded on the ticket for the officer. */
+  readonly detail?: string;
 }
 
 /** Turns a hand-off marker into what the user is told (the inbox creates a ticket and returns its number). */

@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { composeAnswer, type AnswerFooter } from '../conversation/answer.js';
+import { vietnamDay } from '../reports/period.js';
 import type { Knowledge } from '../conversation/knowledge.js';
 import { DraftError, writeDraft } from '../knowledge/drafts.js';
 import type { Logger } from '../log.js';
@@ -206,7 +207,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   action('send-faq', async (ticket, me, body) => {
     const entry = o.knowledge().base.byId.get(String(body.entryId ?? ''));
     if (!entry) return 'unknown-entry';
-    await o.replies.reply(ticket, me, composeAnswer(entry, o.footer), entry.id);
+    await o.replies.reply(ticket, me, composeAnswer(entry, o.footer, vietnamDay(now())), entry.id);
     return 'sent';
   });
   action('note', async (ticket, me, body) => {
