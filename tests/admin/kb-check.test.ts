@@ -86,7 +86,7 @@ describe('kb:check', () => {
     );
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/thue\/a\.md:2: "id" là "b"/);
-    const shipped = await run(tsx, ['src/cli/kb-check.ts'], { env: { ...process.env, KNOWLEDGE_DIR: path.resolve('knowledge') } });
+    const shipped = await run(tsx, ['src/cli/kb-check.ts', '--as-of', '2026-11-30'], { env: { ...process.env, KNOWLEDGE_DIR: path.resolve('knowledge') } });
     expect(shipped.stdout).toContain('Không có lỗi');
     expect(shipped.stdout).not.toContain('dễ nhầm'); // no confusable phrasing in the starter knowledge base
   });
