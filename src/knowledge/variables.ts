@@ -69,7 +69,10 @@ export function substitute(text: string, values: Readonly<Record<string, string>
       return whole;
     }
     used.add(name);
-    return displayValue(value);
+    const shown = displayValue(value);
+    // "Fanpage ({{office.fanpage_url}})" with the URL still missing reads "(đang cập nhật)", not "((đang cập nhật))".
+    const inParentheses = text[offset - 1] === '(' && text[offset + whole.length] === ')';
+    return shown === MISSING_VALUE && inParentheses ? MISSING_VALUE.slice(1, -1) : shown;
   });
   return { text: out, unknown, used };
 }
