@@ -143,6 +143,8 @@ export function tryBody(q: string, outcome: Outcome | null, result: SearchResult
 ${outcome && result
   ? html`<div class="card">
   <p><strong>Quyết định: ${DECISIONS[outcome.decision]}</strong>${outcome.entryId ? html` — <a href="/admin/knowledge?q=${outcome.entryId}">${outcome.entryId}</a>` : ''} · độ tin cậy ${result.confidence.toFixed(2)} · phần riêng của câu đứng đầu ${result.distinctiveness.toFixed(2)} · từ chưa biết ${(result.unknownShare * 100).toFixed(0)}%</p>
+  ${outcome.intent === 'whats-new' ? html`<p>Câu hỏi về văn bản mới: trợ lý trả lời bằng danh sách văn bản trong <code>_legal.yml</code> (90 ngày qua và 90 ngày tới), không dùng câu hỏi có sẵn.</p>` : ''}
+  ${outcome.withheld ? html`<p class="sla sla-late">${outcome.withheld.reason}</p>` : ''}
   <h2>Các từ trợ lý nhận ra</h2>
   <table><thead><tr><th>Gõ</th><th>Hiểu là</th><th>Loại</th></tr></thead><tbody>
   ${result.words.map((w) => html`<tr><td>${w.spelling ?? w.typed}</td><td>${w.as.join(' + ') || '—'}</td><td>${KINDS[w.kind] ?? w.kind}</td></tr>`)}
