@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, type DecisionThresholds } from './matching/decide.js';
 import { DEFAULT_HOLIDAYS } from './inbox/holidays.js';
 import { OfficeHoursError, parseOfficeHours, VIETNAM_OFFSET_MINUTES, type WorkingCalendar } from './inbox/working-time.js';
-import { isValidIsoDate } from './knowledge/parse.js';
+import { isValidIsoDate } from './knowledge/iso-date.js';
 import type { AnswerFooter } from './conversation/answer.js';
 
 /** The environment read once at start; every other module receives the typed Config, never process.env. */
@@ -28,6 +28,8 @@ export interface Config {
   readonly inbox: InboxConfig;
   /** kb:check flags entries not reviewed within this many months. */
   readonly kbStaleMonths: number;
+  /** kb:check and /admin report legal changes and dated content taking effect within this many days ("sắp thay đổi"). */
+  readonly kbLookaheadDays: number;
   /** Months after which conversations, tickets and feedback lose their personal content (daily job). */
   readonly retentionMonths: number;
   /**
@@ -174,6 +176,7 @@ const Env = z.object({
   NOTIFY_FROM: z.string().default('Tro ly Hai quan Hoanh Mo <no-reply@localhost>'),
   NOTIFY_BATCH_SECONDS: z.coerce.number().min(0).max(3600).default(60),
   KB_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  KB_LOOKAHEAD_DAYS: z.coerce.number().int('phải là số ngày nguyên').min(1, 'từ 1 đến 365 ngày').max(365, 'từ 1 đến 365 ngày').default(45),
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   TRUST_PROXY: z
     .string()
@@ -286,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
     },
     kbStaleMonths: e.KB_STALE_MONTHS,
+    kbLookaheadDays: e.KB_LOOKAHEAD_DAYS,
     retentionMonths: e.RETENTION_MONTHS,
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     monitoringToken: e.METRICS_TOKEN ?? null,

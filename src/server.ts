@@ -272,6 +272,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       thresholds: config.thresholds,
       footer: config.footer,
       staleAfterMonths: config.kbStaleMonths,
+      lookaheadDays: config.kbLookaheadDays,
       logger,
       clock,
       extra: [

@@ -42,4 +42,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ANSWER_FOOTER: 'none' }).footer).toMatchObject({ legalBasis: false, reviewedOn: false });
     expect(() => loadConfig({ ANSWER_FOOTER: 'legal,footnotes' })).toThrow(/ANSWER_FOOTER/);
   });
+
+  it('reads the "sắp thay đổi" horizon of kb:check, 45 days unless set, and refuses what is not a number of days', () => {
+    expect(loadConfig({}).kbLookaheadDays).toBe(45);
+    expect(loadConfig({ KB_LOOKAHEAD_DAYS: '90' }).kbLookaheadDays).toBe(90);
+    expect(() => loadConfig({ KB_LOOKAHEAD_DAYS: '0' })).toThrow(/KB_LOOKAHEAD_DAYS="0": từ 1 đến 365 ngày/);
+    expect(() => loadConfig({ KB_LOOKAHEAD_DAYS: '4.5' })).toThrow(/KB_LOOKAHEAD_DAYS="4.5"/);
+  });
 });

@@ -1,18 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Knowledge } from '../conversation/knowledge.js';
-import { vietnameseDate } from '../conversation/answer.js';
-import { citedDocuments, LEGAL_FILE, parseLegalRegistry, type LegalDocument } from '../knowledge/legal.js';
-import { loadKnowledgeBase } from '../knowledge/load.js';
-import { KnowledgeBaseError, type KnowledgeProblem } from '../knowledge/types.js';
-import { search } from '../matching/search.js';
 import { indexKnowledge } from '../conversation/knowledge.js';
+import { vietnameseDate as dmy } from '../conversation/answer.js';
+import type { LegalChange } from '../knowledge/legal.js';
+import { loadKnowledgeBase } from '../knowledge/load.js';
+import { judgeTimeline, type CitationOf, type DatedStatement, type EntryValidity, type OutdatedCitation, type Timeline, type UpcomingChange } from '../knowledge/timeline.js';
+import { KnowledgeBaseError, type AnswerPart, type KnowledgeProblem } from '../knowledge/types.js';
+import { search } from '../matching/search.js';
+import { addDays } from '../reports/period.js';
 
 export interface CheckOptions {
   /** An entry not reviewed for this many months is stale. */
   readonly staleAfterMonths: number;
-  /** Today, as YYYY-MM-DD. */
+  /** The day everything is judged on, YYYY-MM-DD (Vietnam time): today, or `kb:check --as-of`. */
   readonly today: string;
+  /** Changes taking effect within this many days are reported as "sắp thay đổi". */
+  readonly lookaheadDays: number;
 }
 
 function monthsBefore(iso: string, months: number): string {
@@ -25,10 +27,11 @@ function monthsBefore(iso: string, months: number): string {
  * Quality warnings on a valid knowledge base (none of them stops the server):
  * - confusable: a question string of an entry that the real matcher attributes to another entry;
  * - stale: not reviewed within `staleAfterMonths` (or no review date);
- * - superseded: a legal basis citing a document `_legal.yml` marks replaced or expired;
+ * - the timeline on `today`: outdated citations, changes coming within `lookaheadDays`, dated statements and
+ *   entries outside their validity, entries marked for the office's review;
  * - drafts waiting for an admin.
  */
-export function checkKnowledge(knowledge: Knowledge, legal: readonly LegalDocument[], o: CheckOptions): KnowledgeProblem[] {
+export function checkKnowledge(knowledge: Knowledge, o: CheckOptions): KnowledgeProblem[] {
   const out: KnowledgeProblem[] = [];
   const warn = (file: string, line: number, message: string) => out.push({ file, line, message, severity: 'warning' });
   const { base, index } = knowledge;
@@ -46,36 +49,101 @@ export function checkKnowledge(knowledge: Knowledge, legal: readonly LegalDocume
     }
     if (!entry.reviewedOn) warn(entry.file, 1, 'chưa có ngày rà soát "reviewed_on"');
     else if (entry.reviewedOn < staleBefore) {
-      warn(entry.file, entry.lines.reviewedOn, `rà soát lần cuối ${vietnameseDate(entry.reviewedOn)}, đã quá ${o.staleAfterMonths} tháng: kiểm tra lại nội dung và căn cứ`);
+      warn(entry.file, entry.lines.reviewedOn, `rà soát lần cuối ${dmy(entry.reviewedOn)}, đã quá ${o.staleAfterMonths} tháng: kiểm tra lại nội dung và căn cứ`);
     }
-    entry.legalBasis.forEach((line, i) => {
-      for (const doc of citedDocuments(line, legal)) {
-        if (doc.status !== 'replaced' && doc.status !== 'expired') continue;
-        // Citing the old document next to its replacement ("169/2026, thay thế 128/2020") is fine.
-        if (doc.by && entry.legalBasis.some((l) => l.includes(doc.by!))) continue;
-        const when = doc.effective ? (doc.effective <= o.today ? ` từ ${vietnameseDate(doc.effective)}` : ` (có hiệu lực ${vietnameseDate(doc.effective)})`) : '';
-        const verb = doc.status === 'expired' ? `đã hết hiệu lực${when}` : doc.effective && doc.effective > o.today ? `sẽ được thay thế bởi ${doc.by}${when}` : `đã được thay thế bởi ${doc.by}${when}`;
-        warn(entry.file, entry.lines.legalBasis[i] ?? 1, `căn cứ "${doc.number}" ${verb}: cập nhật câu trả lời và legal_basis`);
-      }
-    });
   }
+  out.push(...timelineProblems(judgeTimeline(base.entries, base.legal, o.today, o.lookaheadDays), base.legal.file ?? '_legal.yml'));
   for (const draft of base.drafts) {
     warn(draft.file, 1, `bản nháp chờ quản trị viên duyệt${draft.sourceTicket ? ` (từ phiếu #${draft.sourceTicket})` : ''}`);
   }
   return out;
 }
 
-export async function loadLegalRegistry(knowledgeDir: string): Promise<{ documents: LegalDocument[]; problems: KnowledgeProblem[] }> {
-  const file = path.join(knowledgeDir, LEGAL_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { documents: [], problems: [] };
-    throw err;
+/** The timeline as `path:line` warnings, in the words admins read on kb:check and /admin. */
+export function timelineProblems(t: Timeline, registerFile: string): KnowledgeProblem[] {
+  const w = (file: string, line: number, message: string): KnowledgeProblem => ({ file, line, message, severity: 'warning' });
+  return [
+    ...t.outdated.map((c) => w(c.entry.file, c.line, outdatedMessage(c))),
+    ...t.notYetInForce.map((c) => w(c.entry.file, c.line, notYetMessage(c))),
+    ...t.upcoming.map((u) => w(registerFile, u.change.line, upcomingMessage(u))),
+    ...t.statements.map((s) => w(s.entry.file, s.part.line, statementMessage(s))),
+    ...t.entries.map((v) => w(v.entry.file, v.state === 'expired' || v.state === 'ends' ? v.entry.lines.validUntil : v.entry.lines.validFrom, validityMessage(v))),
+    ...t.reviews.map((e) => w(e.file, e.lines.needsReview, `cần đơn vị rà soát: ${e.needsReview}`)),
+  ];
+}
+
+const parts = (articles: readonly string[]) => articles.join(', ');
+/** "(áp dụng đến hết 31/12/2026)" for an expiry, whose `from` is the day after the last day. */
+const lastDay = (c: LegalChange) => (c.from ? dmy(addDays(c.from, -1)) : '?');
+/** " từ 01/07/2026", or a note that the register has no date. */
+const since = (c: LegalChange) => (c.from ? ` từ ${dmy(c.from)}` : ' (_legal.yml chưa ghi ngày)');
+
+export function outdatedMessage(c: OutdatedCitation): string {
+  const { change: ch, doc } = c;
+  const fix = 'cập nhật câu trả lời và legal_basis';
+  switch (ch.kind) {
+    case 'replaced':
+      return `căn cứ "${doc.number}" đã được thay thế bởi ${ch.by}${since(ch)}: ${fix}`;
+    case 'expires':
+      return `căn cứ "${doc.number}" đã hết hiệu lực${since(ch)} (áp dụng đến hết ${lastDay(ch)}): ${fix}`;
+    case 'repealed': {
+      const by = ch.by ? ` bởi ${ch.by}` : '';
+      if (ch.articles.length === 0) return `căn cứ "${doc.number}" đã bị bãi bỏ${by}${since(ch)}: ${fix}`;
+      if (c.partial) return `căn cứ "${doc.number}": ${parts(ch.articles)} đã bị bãi bỏ${by}${since(ch)} — kiểm tra phần được trích dẫn còn hiệu lực, ghi rõ điều, khoản trong legal_basis`;
+      return `căn cứ "${doc.number}", ${parts(c.articles.filter((a) => ch.articles.includes(a)))} đã bị bãi bỏ${by}${since(ch)}: ${fix}`;
+    }
+    case 'amended':
+      return `căn cứ "${doc.number}" đã được sửa đổi bởi ${ch.by}${since(ch)}`;
   }
-  const rel = path.relative(process.cwd(), file).split(path.sep).join('/');
-  return parseLegalRegistry(rel.startsWith('..') ? file : rel, text);
+}
+
+export const notYetMessage = (c: CitationOf) =>
+  `căn cứ "${c.doc.number}" đến ${dmy(c.doc.effective!)} mới có hiệu lực: nói rõ ngày áp dụng trong câu trả lời, hoặc đặt nội dung mới trong khối "::: từ ${c.doc.effective}"`;
+
+export function changeWords(u: Pick<UpcomingChange, 'doc' | 'change'>): string {
+  const { doc, change: ch } = u;
+  const scope = ch.articles.length > 0 ? ` (${parts(ch.articles)})` : '';
+  switch (ch.kind) {
+    case 'amended':
+      return `"${doc.number}"${scope} được sửa đổi bởi ${ch.by}`;
+    case 'replaced':
+      return `"${doc.number}" được thay thế bởi ${ch.by}`;
+    case 'repealed':
+      return `"${doc.number}"${scope} bị bãi bỏ${ch.by ? ` bởi ${ch.by}` : ''}`;
+    case 'expires':
+      return `"${doc.number}" hết hiệu lực (áp dụng đến hết ${lastDay(ch)})`;
+  }
+}
+
+function upcomingMessage(u: UpcomingChange): string {
+  const touched = u.citations.length === 0 ? 'chưa có câu hỏi nào trích dẫn' : `câu hỏi liên quan: ${u.citations.map((c) => `${c.entry.file}:${c.line}`).join(', ')}`;
+  return `sắp thay đổi (còn ${u.inDays} ngày): từ ${dmy(u.change.from)}, ${changeWords(u)} — ${touched}`;
+}
+
+const range = (p: AnswerPart) => (p.from && p.until ? `từ ${dmy(p.from)} đến ${dmy(p.until)}` : p.from ? `từ ${dmy(p.from)}` : `đến ${dmy(p.until!)}`);
+
+export function statementMessage(s: DatedStatement): string {
+  switch (s.state) {
+    case 'ended':
+      return `đoạn có thời hạn (${range(s.part)}) đã hết hạn từ ${dmy(s.day)}: trợ lý không còn hiển thị đoạn này — cập nhật câu trả lời hoặc xóa đoạn`;
+    case 'starts':
+      return `sắp thay đổi (còn ${s.inDays} ngày): từ ${dmy(s.day)} trợ lý bắt đầu hiển thị đoạn này (${range(s.part)}) — kiểm tra nội dung còn đúng`;
+    case 'ends':
+      return `sắp thay đổi (còn ${s.inDays} ngày): sau ngày ${dmy(addDays(s.day, -1))} trợ lý thôi hiển thị đoạn này (${range(s.part)}) — kiểm tra có văn bản mới gia hạn hay thay thế không`;
+  }
+}
+
+export function validityMessage(v: EntryValidity): string {
+  switch (v.state) {
+    case 'expired':
+      return `câu hỏi đã hết hiệu lực từ ${dmy(v.day)} (valid_until): trợ lý không dùng câu này để trả lời — cập nhật hoặc xóa câu hỏi`;
+    case 'not-yet':
+      return `câu hỏi đến ${dmy(v.day)} mới có hiệu lực (valid_from): trợ lý chưa dùng câu này để trả lời`;
+    case 'starts':
+      return `sắp thay đổi (còn ${v.inDays} ngày): từ ${dmy(v.day)} trợ lý bắt đầu dùng câu này để trả lời`;
+    case 'ends':
+      return `sắp thay đổi (còn ${v.inDays} ngày): sau ngày ${dmy(addDays(v.day, -1))} trợ lý thôi dùng câu này để trả lời`;
+  }
 }
 
 export interface CheckReport {
@@ -85,14 +153,11 @@ export interface CheckReport {
 
 /** Everything kb:check reports for a directory: the loader's errors, or its warnings plus the quality checks. */
 export async function runKnowledgeCheck(knowledgeDir: string, o: CheckOptions): Promise<CheckReport> {
-  const legal = await loadLegalRegistry(knowledgeDir);
-  const legalErrors = legal.problems.filter((p) => p.severity === 'error');
   try {
     const base = await loadKnowledgeBase(knowledgeDir);
-    const warnings = [...base.warnings, ...legal.problems.filter((p) => p.severity === 'warning'), ...checkKnowledge(indexKnowledge(base), legal.documents, o)];
-    return { errors: legalErrors, warnings };
+    return { errors: [], warnings: [...base.warnings, ...checkKnowledge(indexKnowledge(base), o)] };
   } catch (err) {
     if (!(err instanceof KnowledgeBaseError)) throw err;
-    return { errors: [...err.problems.filter((p) => p.severity === 'error'), ...legalErrors], warnings: err.problems.filter((p) => p.severity === 'warning') };
+    return { errors: err.problems.filter((p) => p.severity === 'error'), warnings: err.problems.filter((p) => p.severity === 'warning') };
   }
 }

@@ -11,7 +11,8 @@ import type { Tickets } from '../inbox/tickets.js';
 import type { Store } from '../store/store.js';
 import { page } from '../web/layout.js';
 import { requireStaff, staffOf } from '../web/session.js';
-import { checkKnowledge, loadLegalRegistry } from './check.js';
+import { checkKnowledge } from './check.js';
+import { judgeTimeline, type Timeline } from '../knowledge/timeline.js';
 import { approveDraft, deleteDraft, EntryFileError, readEntry, saveEntry } from './entries.js';
 import { PeriodError, periodFromQuery, vietnamDay } from '../reports/period.js';
 import { clusterGaps, gapQuestionsIn, knowledgeWordWeight } from './gaps.js';
@@ -25,6 +26,8 @@ export interface AdminRoutesOptions {
   readonly thresholds: DecisionThresholds;
   readonly footer: AnswerFooter;
   readonly staleAfterMonths: number;
+  /** "Sắp thay đổi" horizon of the warnings and of the "Lịch hiệu lực" section (KB_LOOKAHEAD_DAYS). */
+  readonly lookaheadDays: number;
   readonly logger: Logger;
   readonly clock?: () => number;
   /** Extra admin pages (reports, personal data) mounted under /admin by their own modules. */
@@ -57,20 +60,28 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
     return d.toISOString().slice(0, 10);
   };
 
-  // The quality warnings cost a search per alternate: computed once per loaded knowledge base.
-  let warningsFor: { knowledge: object; warnings: KnowledgeProblem[] } | null = null;
-  const warnings = async () => {
+  // The quality warnings cost a search per alternate: computed once per loaded knowledge base and day (dates are
+  // judged on the day it is in Vietnam).
+  let checkedFor: { knowledge: object; day: string; warnings: KnowledgeProblem[]; timeline: Timeline } | null = null;
+  const checked = () => {
     const current = o.live.current;
-    if (warningsFor?.knowledge !== current) {
-      const legal = await loadLegalRegistry(o.knowledgeDir);
-      warningsFor = { knowledge: current, warnings: [...current.base.warnings, ...legal.problems, ...checkKnowledge(current, legal.documents, { staleAfterMonths: o.staleAfterMonths, today: today() })] };
+    const day = today();
+    if (checkedFor?.knowledge !== current || checkedFor.day !== day) {
+      const options = { staleAfterMonths: o.staleAfterMonths, today: day, lookaheadDays: o.lookaheadDays };
+      checkedFor = {
+        knowledge: current,
+        day,
+        warnings: [...current.base.warnings, ...checkKnowledge(current, options)],
+        timeline: judgeTimeline(current.base.entries, current.base.legal, day, o.lookaheadDays),
+      };
     }
-    return warningsFor.warnings;
+    return checkedFor;
   };
 
-  router.get('/admin', async (_req, res) => {
+  router.get('/admin', (_req, res) => {
     const base = o.live.current.base;
-    render(res, 'Quản trị', overviewBody({ entries: base.entries.length, drafts: base.drafts.length, loadedAt: o.live.loadedAt, refused: o.live.lastFailure?.problems ?? null, warnings: await warnings() }));
+    const { warnings, timeline } = checked();
+    render(res, 'Quản trị', overviewBody({ entries: base.entries.length, drafts: base.drafts.length, loadedAt: o.live.loadedAt, refused: o.live.lastFailure?.problems ?? null, warnings, timeline }));
   });
 
   router.get('/admin/knowledge', (req, res) => {

@@ -1,5 +1,8 @@
+import { vietnameseDate } from '../conversation/answer.js';
 import type { Outcome } from '../conversation/types.js';
+import type { Timeline } from '../knowledge/timeline.js';
 import { formatProblem, type BrokenDraft, type Category, type FaqEntry, type KnowledgeProblem } from '../knowledge/types.js';
+import { changeWords, notYetMessage, outdatedMessage, statementMessage, validityMessage } from './check.js';
 import type { SearchResult } from '../matching/search.js';
 import { html, type Html } from '../web/html.js';
 import { dateTime } from '../web/layout.js';
@@ -42,6 +45,7 @@ export interface OverviewView {
   readonly loadedAt: number;
   readonly refused: readonly KnowledgeProblem[] | null;
   readonly warnings: readonly KnowledgeProblem[];
+  readonly timeline: Timeline;
 }
 
 export function overviewBody(v: OverviewView): Html {
@@ -54,9 +58,43 @@ export function overviewBody(v: OverviewView): Html {
 ${v.refused
   ? html`<div class="card"><h2>Lần sửa gần nhất bị từ chối</h2><p>Trợ lý vẫn dùng bản trước. Hãy sửa các lỗi sau rồi lưu lại:</p>${problemsList(v.refused)}</div>`
   : ''}
+${scheduleCard(v.timeline)}
 <div class="card"><h2>Cảnh báo (${v.warnings.length})</h2>
   <p class="muted">Câu hỏi dễ nhầm, nội dung lâu chưa rà soát, căn cứ đã bị thay thế, bản nháp, thông tin đơn vị còn trống — giống lệnh <code>npm run kb:check</code>.</p>
   ${problemsList(v.warnings)}
+</div>`;
+}
+
+const entryLink = (e: FaqEntry, line?: number) => html`<a href="/admin/knowledge/${e.category}/${e.id}">${e.id}</a>${line ? html` <span class="muted">(dòng ${line})</span>` : ''}`;
+
+/**
+ * "Lịch hiệu lực": what changes soon (legal changes with the entries they touch, dated blocks and entries starting
+ * or ending), what has already expired and still needs an edit, and the entries marked for the office's review.
+ */
+function scheduleCard(t: Timeline): Html {
+  type Row = { day: string; what: string; entries: Html };
+  const soon: Row[] = [
+    ...t.upcoming.map((u) => ({ day: u.change.from, what: changeWords(u), entries: u.citations.length === 0 ? html`<span class="muted">chưa có câu hỏi nào trích dẫn</span>` : html`${u.citations.map((c, i) => html`${i > 0 ? ', ' : ''}${entryLink(c.entry, c.line)}`)}` })),
+    ...t.statements.filter((s) => s.state !== 'ended').map((s) => ({ day: s.day, what: statementMessage(s), entries: entryLink(s.entry, s.part.line) })),
+    ...t.entries.filter((e) => e.state === 'starts' || e.state === 'ends').map((e) => ({ day: e.day, what: validityMessage(e), entries: entryLink(e.entry) })),
+  ].sort((a, b) => a.day.localeCompare(b.day));
+  const expired: Array<{ what: string; entries: Html }> = [
+    ...t.outdated.map((c) => ({ what: outdatedMessage(c), entries: entryLink(c.entry, c.line) })),
+    ...t.statements.filter((s) => s.state === 'ended').map((s) => ({ what: statementMessage(s), entries: entryLink(s.entry, s.part.line) })),
+    ...t.entries.filter((e) => e.state === 'expired' || e.state === 'not-yet').map((e) => ({ what: validityMessage(e), entries: entryLink(e.entry) })),
+    ...t.notYetInForce.map((c) => ({ what: notYetMessage(c), entries: entryLink(c.entry, c.line) })),
+  ];
+  return html`<div class="card" id="lich-hieu-luc"><h2>Lịch hiệu lực</h2>
+  <p class="muted">Xét tại ngày ${vietnameseDate(t.asOf)} theo các ngày trong <code>_legal.yml</code>, các khối "::: từ … đến …" và <code>valid_from</code>/<code>valid_until</code> của từng câu hỏi; "sắp thay đổi" là trong ${t.lookaheadDays} ngày tới. Giống lệnh <code>npm run kb:check -- --as-of NĂM-THÁNG-NGÀY</code>.</p>
+  <h3>Sắp thay đổi (${soon.length})</h3>
+  ${soon.length === 0 ? html`<p class="muted">Không có thay đổi nào trong ${t.lookaheadDays} ngày tới.</p>` : html`<table><thead><tr><th>Từ ngày</th><th>Thay đổi</th><th>Câu hỏi liên quan</th></tr></thead><tbody>
+  ${soon.map((r) => html`<tr><td>${vietnameseDate(r.day)}</td><td>${r.what}</td><td>${r.entries}</td></tr>`)}</tbody></table>`}
+  <h3>Đã hết hạn, cần cập nhật (${expired.length})</h3>
+  ${expired.length === 0 ? html`<p class="muted">Không có.</p>` : html`<table><thead><tr><th>Nội dung</th><th>Câu hỏi</th></tr></thead><tbody>
+  ${expired.map((r) => html`<tr><td>${r.what}</td><td>${r.entries}</td></tr>`)}</tbody></table>`}
+  <h3>Câu hỏi cần đơn vị rà soát (${t.reviews.length})</h3>
+  ${t.reviews.length === 0 ? html`<p class="muted">Không có.</p>` : html`<table><thead><tr><th>Câu hỏi</th><th>Lý do</th></tr></thead><tbody>
+  ${t.reviews.map((e) => html`<tr><td>${entryLink(e, e.lines.needsReview)}<div class="muted">${e.question}</div></td><td>${e.needsReview}</td></tr>`)}</tbody></table>`}
 </div>`;
 }
 
@@ -71,7 +109,7 @@ export function knowledgeBody(entries: readonly FaqEntry[], categories: readonly
 <table><thead><tr><th>Câu hỏi</th><th>Nhóm</th><th>Rà soát</th><th>Căn cứ</th><th></th></tr></thead><tbody>
 ${entries.map(
   (e) => html`<tr>
-  <td><strong>${e.question}</strong><div class="muted">${e.id} · ${e.alternates.length} cách hỏi khác${e.draft ? ' · BẢN NHÁP' : ''}</div></td>
+  <td><strong>${e.question}</strong><div class="muted">${e.id} · ${e.alternates.length} cách hỏi khác${e.draft ? ' · BẢN NHÁP' : ''}${e.needsReview ? ' · CẦN RÀ SOÁT' : ''}${e.validFrom || e.validUntil ? ` · dùng ${e.validFrom ? `từ ${vietnameseDate(e.validFrom)} ` : ''}${e.validUntil ? `đến ${vietnameseDate(e.validUntil)}` : ''}`.trimEnd() : ''}</div></td>
   <td>${categories.find((c) => c.id === e.category)?.title ?? e.category}</td>
   <td>${e.reviewedOn ? html`<span class="${e.reviewedOn < staleBefore ? 'sla sla-late' : ''}">${e.reviewedOn}</span>` : html`<span class="sla sla-late">chưa có</span>`}</td>
   <td class="muted">${e.legalBasis.join('; ')}</td>
@@ -104,6 +142,8 @@ export function tryBody(q: string, outcome: Outcome | null, result: SearchResult
 ${outcome && result
   ? html`<div class="card">
   <p><strong>Quyết định: ${DECISIONS[outcome.decision]}</strong>${outcome.entryId ? html` — <a href="/admin/knowledge?q=${outcome.entryId}">${outcome.entryId}</a>` : ''} · độ tin cậy ${result.confidence.toFixed(2)} · phần riêng của câu đứng đầu ${result.distinctiveness.toFixed(2)} · từ chưa biết ${(result.unknownShare * 100).toFixed(0)}%</p>
+  ${outcome.intent === 'whats-new' ? html`<p>Câu hỏi về văn bản mới: trợ lý trả lời bằng danh sách văn bản trong <code>_legal.yml</code> (90 ngày qua và 90 ngày tới), không dùng câu hỏi có sẵn.</p>` : ''}
+  ${outcome.withheld ? html`<p class="sla sla-late">${outcome.withheld.reason}</p>` : ''}
   <h2>Các từ trợ lý nhận ra</h2>
   <table><thead><tr><th>Gõ</th><th>Hiểu là</th><th>Loại</th></tr></thead><tbody>
   ${result.words.map((w) => html`<tr><td>${w.spelling ?? w.typed}</td><td>${w.as.join(' + ') || '—'}</td><td>${KINDS[w.kind] ?? w.kind}</td></tr>`)}

@@ -1,4 +1,6 @@
+import { answerTextOn } from '../knowledge/dated.js';
 import type { FaqEntry } from '../knowledge/types.js';
+import { addDays } from '../reports/period.js';
 import { TEXTS } from './texts.js';
 
 /** What follows every FAQ answer; see ANSWER_FOOTER and ANSWER_DISCLAIMER in config. */
@@ -18,9 +20,12 @@ export function vietnameseDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
-/** The full text sent for an FAQ answer: the question it answers, the answer, its legal basis and links. */
-export function composeAnswer(entry: FaqEntry, footer: AnswerFooter = DEFAULT_FOOTER): string {
-  const parts = [`${TEXTS.answerQuestionPrefix}${entry.question}`, entry.answerText];
+/**
+ * The full text sent for an FAQ answer on a day (YYYY-MM-DD, Vietnam time): the question it answers, the answer as
+ * it reads that day (dated blocks outside their dates left out), its legal basis and links.
+ */
+export function composeAnswer(entry: FaqEntry, footer: AnswerFooter, day: string): string {
+  const parts = [`${TEXTS.answerQuestionPrefix}${entry.question}`, answerTextOn(entry.answerParts, day)];
   const tail: string[] = [];
   if (footer.links && entry.links.length > 0) {
     tail.push([TEXTS.links, ...entry.links.map((l) => `• ${l.title}: ${l.url}`)].join('\n'));
@@ -31,4 +36,13 @@ export function composeAnswer(entry: FaqEntry, footer: AnswerFooter = DEFAULT_FO
   if (footer.disclaimer.trim() !== '') meta.push(footer.disclaimer.trim());
   if (meta.length > 0) tail.push(meta.join('\n'));
   return [...parts, ...tail].join('\n\n');
+}
+
+/** Why an entry is not served on a day (outside valid_from / valid_until), for the officer who gets the question. */
+export function withheldReason(entry: FaqEntry, day: string): string {
+  const when =
+    entry.validUntil && entry.validUntil < day
+      ? `hết hiệu lực từ ${vietnameseDate(addDays(entry.validUntil, 1))}`
+      : `chưa có hiệu lực (từ ${vietnameseDate(entry.validFrom ?? day)})`;
+  return `Câu trả lời có sẵn "${entry.question}" (${entry.id}) ${when} nên trợ lý không dùng để trả lời tự động.`;
 }

@@ -24,6 +24,8 @@ export class MemoryConversationStates implements ConversationStates {
 export interface HandoffRequest {
   readonly reason: HandoffReason;
   readonly question: string;
+  /** Why the bot did not answer, recorded on the ticket for the officer. */
+  readonly detail?: string;
 }
 
 /** What the channel knows about a message that the conversation layer does not (web chat: the sender's address). */

@@ -64,7 +64,38 @@ export function isHumanRequest(n: Normalized): boolean {
   return !HOW_TO_REACH.some((p) => p.test(folded));
 }
 
-export function analyse(text: string): { normalized: Normalized; smallTalk: SmallTalk | null; humanRequest: boolean } {
+/** "mới", "mới nhất", "vừa ban hành", "sắp có hiệu lực" (folded). */
+const NEWNESS = ['moi nhat', 'moi ban hanh', 'vua ban hanh', 'sap co hieu luc', 'moi co hieu luc', 'moi'];
+/** What kind of thing is new: the law. */
+const LAW_WORDS = ['van ban phap luat', 'van ban', 'quy dinh', 'phap luat', 'luat', 'nghi dinh', 'thong tu', 'nghi quyet', 'chinh sach'];
+/**
+ * Words a "what's new" question may carry besides those. Anything else makes it another question: a topic ("nghị
+ * định xử phạt mới nhất" is the penalties entry's) or how to be told ("đăng ký nhận tin văn bản mới", "làm sao biết
+ * thông tư mới" are the subscription entry's).
+ */
+const NEWS_GENERIC = new Set([
+  'co', 'khong', 'nao', 'gi', 'nhung', 'cac', 'the', 've', 'cua', 'trong', 'nganh', 'hai', 'quan', 'thu', 'tuc',
+  'xuat', 'nhap', 'khau', 'hien', 'nay', 'gan', 'day', 'thang', 'nam', 'tuan', 'da', 'chua', 'ra', 'va', 'xem',
+  'danh', 'sach', 'liet', 'ke', 'duoc', 'la', 'ban', 'hanh', 'hieu', 'luc', 'sap', 'vua', 'nhat', 'moi', 'ap', 'dung',
+  'ah', 'a', 'ad', 'oi', 'nhe', 'vay', 'ko', 'k', 'j',
+]);
+
+/** "có văn bản mới không", "quy định mới về hải quan", "luật mới": a question about what changed in the law lately. */
+export function isWhatsNewQuestion(n: Normalized): boolean {
+  const folded = n.content.map((w) => w.text).join(' ');
+  if (!NEWNESS.some((p) => has(folded, p)) || !LAW_WORDS.some((p) => has(folded, p))) return false;
+  const words = folded.split(' ');
+  const phrases = [...LAW_WORDS, ...NEWNESS].map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
+  for (let i = 0; i < words.length; ) {
+    const phrase = phrases.find((p) => p.every((w, k) => words[i + k] === w));
+    if (phrase) i += phrase.length;
+    else if (NEWS_GENERIC.has(words[i]!) || /^\d{4}$/.test(words[i]!)) i++;
+    else return false;
+  }
+  return true;
+}
+
+export function analyse(text: string): { normalized: Normalized; smallTalk: SmallTalk | null; humanRequest: boolean; whatsNew: boolean } {
   const normalized = normalize(text);
-  return { normalized, smallTalk: detectSmallTalk(normalized), humanRequest: isHumanRequest(normalized) };
+  return { normalized, smallTalk: detectSmallTalk(normalized), humanRequest: isHumanRequest(normalized), whatsNew: isWhatsNewQuestion(normalized) };
 }

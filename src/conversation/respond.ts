@@ -1,11 +1,15 @@
 import { decide, type DecisionThresholds } from '../matching/decide.js';
 import { search, type SearchResult } from '../matching/search.js';
 import { fold } from '../matching/fold.js';
-import { composeAnswer, type AnswerFooter } from './answer.js';
+import { isValidOn } from '../knowledge/dated.js';
+import { displayValue } from '../knowledge/variables.js';
+import { vietnamDay } from '../reports/period.js';
+import { composeAnswer, withheldReason, type AnswerFooter } from './answer.js';
 import { analyse, questionBesidesRequest, type SmallTalk } from './intents.js';
 import type { Knowledge } from './knowledge.js';
 import { decodePayload, encodePayload, type Payload } from './payloads.js';
 import { fill, TEXTS } from './texts.js';
+import { whatsNew } from './whats-new.js';
 import type { FaqEntry } from '../knowledge/types.js';
 import type { BotResponse, Choice, HandoffReason, IncomingMessage, Outcome, Reply, ScoredCandidate } from './types.js';
 
@@ -24,6 +28,8 @@ export interface ConversationState {
     readonly yesNo: boolean;
     /** Why a "Chuyển cán bộ" among these choices hands over (an unanswered question, or a 👎). */
     readonly handoffReason?: 'no-answer' | 'feedback';
+    /** What the officer is told about it (the matching answer was not in force), recorded on the ticket. */
+    readonly handoffDetail?: string;
   } | null;
   /** Epoch ms when `awaiting` (or `commentFor`) was set. */
   readonly at: number;
@@ -41,8 +47,13 @@ export interface RespondContext {
   readonly knowledge: Knowledge;
   readonly thresholds: DecisionThresholds;
   readonly footer: AnswerFooter;
+  /** Epoch ms: the day it is in Vietnam decides which answers and which dated blocks are in force. */
   readonly now: number;
 }
+
+const today = (ctx: RespondContext) => vietnamDay(ctx.now);
+/** Entries served today: those outside their valid_from / valid_until are never an answer. */
+const servedToday = (entry: FaqEntry, ctx: RespondContext) => isValidOn(entry, today(ctx));
 
 export interface RespondResult extends BotResponse {
   readonly state: ConversationState;
@@ -78,7 +89,7 @@ export function respond(message: IncomingMessage, state: ConversationState, ctx:
     return keep(EMPTY_STATE, [{ kind: 'text', text: TEXTS.thanksComment }], outcome({ decision: 'smalltalk', via: 'feedback', comment }));
   }
 
-  const { normalized, smallTalk, humanRequest } = analyse(message.text);
+  const { normalized, smallTalk, humanRequest, whatsNew: whatsNewAsked } = analyse(message.text);
   if (humanRequest) {
     // "gặp cán bộ" alone hands over the question asked before it (the pending one, or else the escalation layer
     // looks it up in the conversation); a message with its own question hands over that message.
@@ -86,6 +97,7 @@ export function respond(message: IncomingMessage, state: ConversationState, ctx:
     return handoff('user-request', question, 'human-request');
   }
   if (smallTalk) return welcome(ctx, smallTalk, 'smalltalk');
+  if (whatsNewAsked) return whatsNewReply(message.text, ctx);
   return answerQuestion(message.text, ctx);
 }
 
@@ -119,7 +131,7 @@ function choicesReply(
   choices: Choice[],
   question: string | null,
   now: number,
-  options: { yesNo?: boolean; numbered?: boolean; handoffReason?: 'no-answer' | 'feedback' } = {},
+  options: { yesNo?: boolean; numbered?: boolean; handoffReason?: 'no-answer' | 'feedback'; handoffDetail?: string } = {},
 ): { reply: Reply; state: ConversationState } {
   return {
     reply: { kind: 'choices', text: options.numbered === false ? text : numbered(text, choices), choices },
@@ -130,6 +142,7 @@ function choicesReply(
         question,
         yesNo: options.yesNo ?? false,
         ...(options.handoffReason ? { handoffReason: options.handoffReason } : {}),
+        ...(options.handoffDetail ? { handoffDetail: options.handoffDetail } : {}),
       },
       at: now,
     },
@@ -142,7 +155,7 @@ function answerWithFeedback(entry: FaqEntry, question: string, ctx: RespondConte
     { title: TEXTS.helpful, payload: encodePayload({ kind: 'feedback', helpful: true, id: entry.id }) },
     { title: TEXTS.notHelpful, payload: encodePayload({ kind: 'feedback', helpful: false, id: entry.id }) },
   ];
-  const { reply, state } = choicesReply(composeAnswer(entry, ctx.footer), choices, question, ctx.now, { numbered: false });
+  const { reply, state } = choicesReply(composeAnswer(entry, ctx.footer, today(ctx)), choices, question, ctx.now, { numbered: false });
   return { replies: [reply], outcome: o, state };
 }
 
@@ -151,16 +164,16 @@ function topicChoices(ctx: RespondContext): Choice[] {
 }
 
 function welcome(ctx: RespondContext, kind: SmallTalk, via: Outcome['via']): RespondResult {
-  const text = fill(TEXTS.smallTalk[kind], { office: ctx.knowledge.base.variables['office.name'] ?? 'Hải quan' });
+  const text = fill(TEXTS.smallTalk[kind], { office: displayValue(ctx.knowledge.base.variables['office.name'] ?? 'Hải quan') });
   const o = outcome({ decision: 'smalltalk', via });
   if (kind === 'thanks' || kind === 'bye') return { replies: [{ kind: 'text', text }], outcome: o, state: EMPTY_STATE };
   const { reply, state } = choicesReply(text, topicChoices(ctx), null, ctx.now);
   return { replies: [reply], outcome: o, state };
 }
 
-function handoff(reason: HandoffReason, question: string, via: Outcome['via']): RespondResult {
+function handoff(reason: HandoffReason, question: string, via: Outcome['via'], detail?: string): RespondResult {
   return {
-    replies: [{ kind: 'handoff', reason, question }],
+    replies: [{ kind: 'handoff', reason, question, ...(detail ? { detail } : {}) }],
     outcome: outcome({ decision: 'escalate', via }),
     state: EMPTY_STATE,
   };
@@ -173,10 +186,12 @@ function onPayload(p: Payload, awaiting: ConversationState['awaiting'], ctx: Res
     case 'faq': {
       const entry = base.byId.get(p.id);
       if (!entry) return stale();
+      // A choice offered before the entry's validity ended (or a menu kept open) is not an answer any more.
+      if (!servedToday(entry, ctx)) return withheld(entry, pendingQuestion ?? entry.question, ctx, 'choice', []);
       return answerWithFeedback(entry, pendingQuestion ?? entry.question, ctx, outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1 }));
     }
     case 'handoff':
-      return handoff(awaiting?.handoffReason ?? 'no-answer', pendingQuestion ?? '', 'choice');
+      return handoff(awaiting?.handoffReason ?? 'no-answer', pendingQuestion ?? '', 'choice', awaiting?.handoffDetail);
     case 'retry':
       return { replies: [{ kind: 'text', text: TEXTS.retry }], outcome: outcome({ decision: 'smalltalk', via: 'choice' }), state: EMPTY_STATE };
     case 'start':
@@ -188,7 +203,7 @@ function onPayload(p: Payload, awaiting: ConversationState['awaiting'], ctx: Res
       }
       const category = base.categories.find((c) => c.id === p.category)!;
       const choices: Choice[] = base.entries
-        .filter((e) => e.category === category.id)
+        .filter((e) => e.category === category.id && servedToday(e, ctx))
         .slice(0, 12)
         .map((e) => ({ title: e.question, payload: encodePayload({ kind: 'faq', id: e.id }) }));
       choices.push({ title: TEXTS.menuChoice, payload: encodePayload({ kind: 'menu', category: null }) });
@@ -233,23 +248,19 @@ function answerQuestion(text: string, ctx: RespondContext): RespondResult {
   const decision = decide(result, ctx.thresholds);
   const candidates = candidatesOf(ctx, result);
   const score = result.confidence;
+  const entryOf = (id: string) => ctx.knowledge.base.byId.get(id)!;
   if (decision.kind === 'answer') {
-    const entry = ctx.knowledge.base.byId.get(decision.entry.id)!;
-    return answerWithFeedback(entry, text, ctx, outcome({ decision: 'answer', via: 'question', entryId: entry.id, score, candidates }));
+    const entry = entryOf(decision.entry.id);
+    if (servedToday(entry, ctx)) return answerWithFeedback(entry, text, ctx, outcome({ decision: 'answer', via: 'question', entryId: entry.id, score, candidates }));
+    // Never the answer: the close other candidates (as decide() would offer them) or an officer.
+    const close = result.candidates.filter((c) => c.id !== entry.id && c.score >= decision.entry.score - 0.2 && servedToday(entryOf(c.id), ctx));
+    return withheld(entry, text, ctx, 'question', close.slice(0, ctx.thresholds.maxSuggestions).map((c) => c.id), score, candidates);
   }
   if (decision.kind === 'suggest') {
-    const choices: Choice[] = decision.choices.map((c) => ({
-      title: ctx.knowledge.base.byId.get(c.id)!.question,
-      payload: encodePayload({ kind: 'faq', id: c.id }),
-    }));
-    choices.push({ title: TEXTS.choiceHandoff, payload: encodePayload({ kind: 'handoff' }) });
-    const { reply, state } = choicesReply(`${TEXTS.suggest}`, choices, text, ctx.now);
-    const withHint: Reply = reply.kind === 'choices' ? { ...reply, text: `${reply.text}\n\n${TEXTS.suggestHint}` } : reply;
-    return {
-      replies: [withHint],
-      outcome: outcome({ decision: 'suggest', via: 'question', suggestions: decision.choices.map((c) => c.id), score, candidates }),
-      state,
-    };
+    const served = decision.choices.filter((c) => servedToday(entryOf(c.id), ctx));
+    const dropped = decision.choices.find((c) => !served.includes(c));
+    if (dropped) return withheld(entryOf(dropped.id), text, ctx, 'question', served.map((c) => c.id), score, candidates);
+    return suggestReply(text, served.map((c) => c.id), ctx, TEXTS.suggest, outcome({ decision: 'suggest', via: 'question', suggestions: served.map((c) => c.id), score, candidates }));
   }
   const choices: Choice[] = [
     { title: TEXTS.choiceConfirmHandoff, payload: encodePayload({ kind: 'handoff' }) },
@@ -257,4 +268,49 @@ function answerQuestion(text: string, ctx: RespondContext): RespondResult {
   ];
   const { reply, state } = choicesReply(TEXTS.noAnswer, choices, text, ctx.now, { yesNo: true });
   return { replies: [reply], outcome: outcome({ decision: 'escalate', via: 'question', score, candidates }), state };
+}
+
+/** "Có phải bạn muốn hỏi…": the entries as choices, then "Gặp cán bộ". */
+function suggestReply(question: string, ids: readonly string[], ctx: RespondContext, title: string, o: Outcome, handoffDetail?: string): RespondResult {
+  const choices: Choice[] = ids.map((id) => ({ title: ctx.knowledge.base.byId.get(id)!.question, payload: encodePayload({ kind: 'faq', id }) }));
+  choices.push({ title: TEXTS.choiceHandoff, payload: encodePayload({ kind: 'handoff' }) });
+  const { reply, state } = choicesReply(title, choices, question, ctx.now, handoffDetail ? { handoffDetail } : {});
+  const withHint: Reply = reply.kind === 'choices' ? { ...reply, text: `${reply.text}\n\n${TEXTS.suggestHint}` } : reply;
+  return { replies: [withHint], outcome: o, state };
+}
+
+/**
+ * The question matched an entry that is not in force today: it is never the answer. The other close candidates
+ * are offered if there are any, otherwise an officer; either way the reason goes with a hand-off onto the ticket.
+ */
+function withheld(
+  entry: FaqEntry,
+  question: string,
+  ctx: RespondContext,
+  via: Outcome['via'],
+  others: readonly string[],
+  score = 0,
+  candidates: readonly ScoredCandidate[] = [],
+): RespondResult {
+  const reason = withheldReason(entry, today(ctx));
+  const why = { entryId: entry.id, reason };
+  if (others.length > 0) {
+    const o = outcome({ decision: 'suggest', via, suggestions: [...others], score, candidates, withheld: why });
+    return suggestReply(question, others, ctx, `${TEXTS.withheldSuggest}\n\n${TEXTS.suggest}`, o, reason);
+  }
+  const choices: Choice[] = [
+    { title: TEXTS.choiceConfirmHandoff, payload: encodePayload({ kind: 'handoff' }) },
+    { title: TEXTS.choiceRetry, payload: encodePayload({ kind: 'retry' }) },
+  ];
+  const { reply, state } = choicesReply(TEXTS.withheld, choices, question, ctx.now, { yesNo: true, handoffReason: 'no-answer', handoffDetail: reason });
+  return { replies: [reply], outcome: outcome({ decision: 'escalate', via, score, candidates, withheld: why }), state };
+}
+
+/** "Có quy định mới không": the register's recent and coming documents, with their topics as choices. */
+function whatsNewReply(question: string, ctx: RespondContext): RespondResult {
+  const { text, choices } = whatsNew(ctx.knowledge.base, today(ctx));
+  const o = outcome({ decision: 'answer', via: 'question', intent: 'whats-new' });
+  if (choices.length === 0) return { replies: [{ kind: 'text', text }], outcome: o, state: EMPTY_STATE };
+  const { reply, state } = choicesReply(text, choices, question, ctx.now);
+  return { replies: [reply], outcome: o, state };
 }

@@ -33,6 +33,20 @@ export const TEXTS = {
   ratingQuestion: 'Phiếu hỗ trợ {ticket} đã được giải quyết. Bạn đánh giá mức độ hài lòng với câu trả lời của cán bộ thế nào (1 = rất không hài lòng, 5 = rất hài lòng)?',
   thanksRating: 'Cảm ơn bạn đã đánh giá! Nếu muốn góp ý thêm, bạn hãy nhắn bắt đầu bằng "Góp ý:".',
   thanksComment: 'Cảm ơn góp ý của bạn! Góp ý đã được gửi tới đơn vị.',
+  withheld:
+    'Câu trả lời có sẵn cho câu hỏi này đang được cập nhật theo quy định mới, nên mình chưa trả lời tự động được. Bạn có muốn chuyển câu hỏi cho cán bộ hải quan không?',
+  withheldSuggest: 'Câu trả lời có sẵn gần nhất với câu hỏi của bạn đang được cập nhật theo quy định mới.',
+  newsTitle: 'Văn bản pháp luật mới trong danh mục trợ lý theo dõi (tính đến ngày {day}):',
+  newsRecent: 'Đã có hiệu lực trong {days} ngày qua:',
+  newsUpcoming: 'Sắp có hiệu lực hoặc hết hiệu lực trong {days} ngày tới:',
+  newsExpires: ' (hết hiệu lực sau ngày này)',
+  newsTopics: 'Liên quan: câu ',
+  newsAsk:
+    'Bạn muốn hỏi về chủ đề nào? Chọn một câu bên dưới hoặc gõ số thứ tự. Danh mục do đơn vị cập nhật; trước khi áp dụng, hãy đọc văn bản gốc. Muốn được báo khi có văn bản mới, hãy nhắn "đăng ký nhận tin văn bản mới".',
+  newsAskFree:
+    'Bạn cần hỏi về văn bản nào, hãy gõ câu hỏi. Danh mục do đơn vị cập nhật; trước khi áp dụng, hãy đọc văn bản gốc. Muốn được báo khi có văn bản mới, hãy nhắn "đăng ký nhận tin văn bản mới".',
+  newsNone:
+    'Trong {days} ngày qua và {days} ngày tới (tính đến ngày {day}), danh mục văn bản mà trợ lý theo dõi không có văn bản nào bắt đầu hoặc hết hiệu lực. Bạn có thể xem văn bản mới tại Cổng thông tin Hải quan: {portal}. Muốn được báo khi có văn bản mới, hãy nhắn "đăng ký nhận tin văn bản mới".',
   legalBasis: 'Căn cứ: ',
   reviewedOn: 'Cập nhật: ',
   links: 'Xem thêm:',

@@ -33,8 +33,11 @@ export type HandoffReason = 'user-request' | 'no-answer' | 'feedback';
 export type Reply =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'choices'; readonly text: string; readonly choices: readonly Choice[] }
-  /** Marker for the escalation layer: pass this question to an officer. Never shown to the user as is. */
-  | { readonly kind: 'handoff'; readonly reason: HandoffReason; readonly question: string };
+  /**
+   * Marker for the escalation layer: pass this question to an officer. Never shown to the user as is. `detail`
+   * tells the officer why the bot did not answer (e.g. the matching answer is no longer in force).
+   */
+  | { readonly kind: 'handoff'; readonly reason: HandoffReason; readonly question: string; readonly detail?: string };
 
 export type Decision = 'answer' | 'suggest' | 'smalltalk' | 'escalate';
 
@@ -60,6 +63,10 @@ export interface Outcome {
   /** The user's 1–5 rating of an officer's answer, and the comment ("Góp ý: …") that may follow it. */
   readonly rating?: { readonly ticket: string; readonly stars: number };
   readonly comment?: { readonly ticket: string; readonly text: string };
+  /** Answered by an intent rather than an FAQ entry ("có quy định mới không"). */
+  readonly intent?: 'whats-new';
+  /** The entry the question matched but that is not served today (outside valid_from / valid_until), and why. */
+  readonly withheld?: { readonly entryId: string; readonly reason: string };
 }
 
 export interface BotResponse {

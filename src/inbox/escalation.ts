@@ -60,6 +60,7 @@ export function escalationHandler(o: EscalationOptions): HandoffHandler {
       reason: request.reason,
       transcript: record?.transcript ?? [],
       candidates,
+      ...(request.detail ? { botNote: request.detail } : {}),
     });
     o.logger.info({ ticket: ticket.id, channel: ticket.channel, reason: ticket.reason }, 'ticket opened');
     o.notifier.ticketCreated(ticket);

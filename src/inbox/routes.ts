@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { composeAnswer, type AnswerFooter } from '../conversation/answer.js';
+import { vietnamDay } from '../reports/period.js';
 import { DraftError, slugify, writeDraft } from '../knowledge/drafts.js';
 import type { LiveKnowledge } from '../conversation/live-knowledge.js';
 import type { Logger } from '../log.js';
@@ -221,7 +222,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   action('send-faq', async (ticket, me, body) => {
     const entry = o.live.current.base.byId.get(String(body.entryId ?? ''));
     if (!entry) return 'unknown-entry';
-    await o.replies.reply(ticket, me, composeAnswer(entry, o.footer), entry.id);
+    await o.replies.reply(ticket, me, composeAnswer(entry, o.footer, vietnamDay(now())), entry.id);
     return 'sent';
   });
   action('note', async (ticket, me, body) => {

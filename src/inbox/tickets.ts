@@ -33,7 +33,12 @@ export interface NewTicket {
   readonly reason: Ticket['reason'];
   readonly transcript: readonly TranscriptItem[];
   readonly candidates: Ticket['candidates'];
+  /** Why the bot did not answer, kept as the ticket's first note (by the bot) for the officer. */
+  readonly botNote?: string;
 }
+
+/** The author of notes the bot writes on tickets. */
+export const BOT_AUTHOR = 'bot';
 
 const TICKET_TRANSCRIPT_LIMIT = 200;
 
@@ -96,7 +101,7 @@ export class Tickets {
         botResumedAt: null,
         closedAt: null,
         unread: true,
-        notes: [],
+        notes: n.botNote ? [{ at: now, by: BOT_AUTHOR, text: n.botNote }] : [],
         replies: [],
       };
       d.tickets.push(ticket);

@@ -3,7 +3,7 @@ import type { Category } from '../knowledge/types.js';
 import type { StaffUser, Ticket, TicketReply } from '../store/schema.js';
 import { html, type Html } from '../web/html.js';
 import { ago, dateTime, duration } from '../web/layout.js';
-import { STATUS_LABELS, type SlaView, type TicketFilter } from './tickets.js';
+import { BOT_AUTHOR, STATUS_LABELS, type SlaView, type TicketFilter } from './tickets.js';
 
 export const FILTERS: ReadonlyArray<readonly [TicketFilter, string]> = [
   ['open', 'Mới'],
@@ -120,7 +120,7 @@ export function ticketBody(v: TicketView): Html {
       const a = analyse(x);
       return !a.humanRequest && a.smallTalk === null;
     });
-  const name = (id: string) => v.users.find((u) => u.id === id)?.displayName ?? '?';
+  const name = (id: string) => (id === BOT_AUTHOR ? 'Trợ lý tự động' : v.users.find((u) => u.id === id)?.displayName ?? '?');
   return html`<p><a href="/inbox">← Hộp thư</a></p>
 <h1>Phiếu #${t.id}: ${t.question.length > 90 ? `${t.question.slice(0, 89)}…` : t.question}</h1>
 <p class="muted">${CHANNEL_LABELS[t.channel] ?? t.channel} · ${t.displayName ?? 'chưa rõ tên'} (${t.userId}) · mở ${dateTime(t.createdAt)} · ${STATUS_LABELS[t.status]}${t.assignee ? ` · ${name(t.assignee)} xử lý` : ''} · ${slaBadge(v.sla)}</p>

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EMPTY_REGISTER, LEGAL_FILE, parseLegalRegistry, type LegalRegister } from './legal.js';
 import { parseEntryFile } from './parse.js';
 import { parseYamlSource } from './yaml-source.js';
 import { parseVariables, placeholderWarnings, type Variables } from './variables.js';
@@ -40,6 +41,24 @@ async function loadVariables(dir: string, problems: KnowledgeProblem[]): Promise
   const { variables, problems: found } = parseVariables(displayPath(file), text);
   problems.push(...found, ...placeholderWarnings(displayPath(file), variables));
   return variables;
+}
+
+async function loadLegalRegister(dir: string, problems: KnowledgeProblem[]): Promise<LegalRegister> {
+  const file = path.join(dir, LEGAL_FILE);
+  const text = await readOptional(file);
+  if (text === null) return EMPTY_REGISTER;
+  const { register, problems: found } = parseLegalRegistry(displayPath(file), text);
+  problems.push(...found);
+  return register;
+}
+
+/** A register document naming, in `topics`, an entry that does not exist: the list would silently miss it. */
+function unknownTopics(dir: string, register: LegalRegister, ids: ReadonlySet<string>): KnowledgeProblem[] {
+  return register.documents.flatMap((d) =>
+    d.topics
+      .filter((t) => !ids.has(t))
+      .map((t) => ({ file: displayPath(path.join(dir, LEGAL_FILE)), line: d.line, message: `"${d.number}": topics nêu câu hỏi "${t}" không có trong bộ câu hỏi`, severity: 'warning' as const })),
+  );
 }
 
 async function loadCategoryTitles(dir: string, problems: KnowledgeProblem[]): Promise<Map<string, string>> {
@@ -93,6 +112,7 @@ export async function readKnowledgeDir(dir: string): Promise<KnowledgeLoad> {
   }
   const variables = await loadVariables(dir, problems);
   const titles = await loadCategoryTitles(dir, problems);
+  const legal = await loadLegalRegister(dir, problems);
 
   const parsed: Array<{ entry: FaqEntry; idLine: number }> = [];
   const brokenDrafts: BrokenDraft[] = [];
@@ -146,6 +166,7 @@ export async function readKnowledgeDir(dir: string): Promise<KnowledgeLoad> {
     problems.push(skippedDraft(clash));
     brokenDrafts.push({ category: entry.category, id: entry.id, file: entry.file, problems: [skippedDraft(clash)] });
   }
+  problems.push(...unknownTopics(dir, legal, new Set(parsed.map((p) => p.entry.id))));
   const entries = kept.filter((e) => !e.draft);
   if (entries.length === 0) {
     const none: KnowledgeProblem = { file: displayPath(dir), line: 1, message: 'chưa có câu hỏi nào', severity: 'error' };
@@ -159,6 +180,7 @@ export async function readKnowledgeDir(dir: string): Promise<KnowledgeLoad> {
       byId: new Map(entries.map((e) => [e.id, e])),
       categories: categories.filter((c) => entries.some((e) => e.category === c.id)).sort((a, b) => orderOf(titles, a.id) - orderOf(titles, b.id)),
       variables: variables.values,
+      legal,
       warnings: problems.filter((p) => p.severity === 'warning'),
     },
     problems,

@@ -1,8 +1,13 @@
 import { z } from 'zod';
+import { addDays } from '../reports/period.js';
+import { answerTextOn, changeDays, splitDated } from './dated.js';
+import { isValidIsoDate } from './iso-date.js';
 import { renderChatText } from './render.js';
 import { substitute } from './variables.js';
 import { parseYamlSource } from './yaml-source.js';
-import type { FaqEntry, KnowledgeProblem } from './types.js';
+import type { AnswerPart, FaqEntry, KnowledgeProblem } from './types.js';
+
+export { isValidIsoDate };
 
 /** A rendered answer longer than this is two full messages already: split the entry instead. */
 export const MAX_ANSWER_LENGTH = 4000;
@@ -18,6 +23,9 @@ export const FRONT_MATTER_KEYS = [
   'reviewed_on',
   'draft',
   'source_ticket',
+  'valid_from',
+  'valid_until',
+  'needs_review',
 ] as const;
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -26,9 +34,10 @@ const missingOr = (field: string, what: string) => (issue: { input?: unknown }) 
   issue.input === undefined ? `thiếu trường "${field}" (${what})` : `"${field}" phải là ${typeName(what)}`;
 const typeName = (what: string) => (what.startsWith('danh sách') ? what : 'một chuỗi chữ');
 
-const isoDate = z
-  .string({ error: missingOr('reviewed_on', 'ngày rà soát, dạng NĂM-THÁNG-NGÀY') })
-  .refine(isValidIsoDate, { error: (i) => `"reviewed_on" không phải ngày hợp lệ dạng NĂM-THÁNG-NGÀY: "${String(i.input)}"` });
+const isoDate = (field: string, what: string) =>
+  z
+    .string({ error: missingOr(field, `${what}, dạng NĂM-THÁNG-NGÀY`) })
+    .refine(isValidIsoDate, { error: (i) => `"${field}" không phải ngày hợp lệ dạng NĂM-THÁNG-NGÀY: "${String(i.input)}"` });
 
 const stringList = (field: string) =>
   z.array(z.string({ error: `mỗi mục của "${field}" phải là một chuỗi chữ` }).trim().min(1, `mục trống trong "${field}"`), {
@@ -52,18 +61,18 @@ const FrontMatter = z.object({
       { error: '"links" phải là danh sách, mỗi mục có "title" và "url"' },
     )
     .default([]),
-  reviewed_on: isoDate.optional(),
+  reviewed_on: isoDate('reviewed_on', 'ngày rà soát').optional(),
   draft: z.boolean({ error: '"draft" chỉ nhận true hoặc false' }).default(false),
   source_ticket: z.union([z.string(), z.number()]).transform(String).optional(),
+  valid_from: isoDate('valid_from', 'ngày bắt đầu dùng câu trả lời').optional(),
+  valid_until: isoDate('valid_until', 'ngày cuối cùng dùng câu trả lời').optional(),
+  needs_review: z
+    .string({ error: '"needs_review" là lý do cần đơn vị rà soát, viết thành một câu' })
+    .trim()
+    .min(1, '"needs_review" cần ghi lý do (hoặc xóa dòng này khi đã rà soát xong)')
+    .optional(),
 });
 
-export function isValidIsoDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
 
 /** Nearest known key for a typo ("alternate" → "alternates"), by edit distance. */
 function closestKey(key: string): string | null {
@@ -159,17 +168,13 @@ export function parseEntryFile(
   if (fm && !draft && fm.alternates.length < MIN_ALTERNATES) {
     warn(source.lineOf(['alternates']), `chỉ có ${fm.alternates.length} cách hỏi khác; nên có ít nhất ${MIN_ALTERNATES}`);
   }
+  if (fm?.valid_from && fm.valid_until && fm.valid_until < fm.valid_from) {
+    error(source.lineOf(['valid_until']), `"valid_until" (${fm.valid_until}) trước "valid_from" (${fm.valid_from})`);
+  }
 
   if (body.trim() === '') error(bodyFirstLine, 'câu trả lời trống: viết câu trả lời sau dòng "---"');
-  const filled = substitute(body, variables);
-  for (const u of filled.unknown) {
-    const line = bodyFirstLine + (body.slice(0, u.offset).match(/\n/g)?.length ?? 0);
-    error(line, `biến "{{${u.name}}}" không có trong _variables.yml`);
-  }
-  const answerText = renderChatText(filled.text);
-  if (answerText.length > MAX_ANSWER_LENGTH) {
-    error(bodyFirstLine, `câu trả lời dài ${answerText.length} ký tự khi hiển thị (tối đa ${MAX_ANSWER_LENGTH}): hãy rút gọn hoặc tách thành nhiều câu hỏi`);
-  }
+  const answer = answerOf(file, body, bodyFirstLine, variables);
+  problems.push(...answer.problems);
 
   if (!fm || problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine, draft };
   return {
@@ -184,18 +189,48 @@ export function parseEntryFile(
       reviewedOn: fm.reviewed_on ?? null,
       draft,
       sourceTicket: fm.source_ticket ?? null,
-      answerMarkdown: filled.text.trim(),
-      answerText,
+      validFrom: fm.valid_from ?? null,
+      validUntil: fm.valid_until ?? null,
+      needsReview: fm.needs_review ?? null,
+      answerMarkdown: answer.markdown,
+      answerParts: answer.parts,
+      answerText: answer.parts.map((p) => p.text).filter((t) => t !== '').join('\n\n'),
       file,
       lines: {
         question: source.lineOf(['question']),
         alternates: fm.alternates.map((_, i) => source.lineOf(['alternates', i])),
         legalBasis: (fm.legal_basis ?? []).map((_, i) => source.lineOf(['legal_basis', i])),
         reviewedOn: source.lineOf(['reviewed_on']),
+        validFrom: source.lineOf(['valid_from']),
+        validUntil: source.lineOf(['valid_until']),
+        needsReview: source.lineOf(['needs_review']),
       },
     },
     problems,
     idLine,
     draft,
   };
+}
+
+/**
+ * The answer body: its dated blocks split out, variables filled in (unknown ones reported at their line), each part
+ * rendered for chat, and the length checked on every day the shown text can change.
+ */
+function answerOf(file: string, body: string, firstLine: number, variables: Readonly<Record<string, string>>) {
+  const { parts: raw, problems } = splitDated(file, body, firstLine);
+  const error = (line: number, message: string) => problems.push({ file, line, message, severity: 'error' });
+  const parts: AnswerPart[] = raw.map((p) => {
+    const filled = substitute(p.text, variables);
+    for (const u of filled.unknown) error(p.textLine + (p.text.slice(0, u.offset).match(/\n/g)?.length ?? 0), `biến "{{${u.name}}}" không có trong _variables.yml`);
+    const markdown = filled.text.trim();
+    return { markdown, text: renderChatText(markdown), from: p.from, until: p.until, line: p.line };
+  });
+  // The longest text any day can show: before every block, and from each day a block starts or ends.
+  const days = ['0000-01-01', ...changeDays(parts, (d) => addDays(d, 1))];
+  const longest = days.map((day) => ({ day, length: answerTextOn(parts, day).length })).reduce((a, b) => (b.length > a.length ? b : a));
+  if (longest.length > MAX_ANSWER_LENGTH) {
+    const when = parts.some((p) => p.from || p.until) && longest.day !== '0000-01-01' ? ` (từ ngày ${longest.day})` : '';
+    error(firstLine, `câu trả lời dài ${longest.length} ký tự khi hiển thị${when} (tối đa ${MAX_ANSWER_LENGTH}): hãy rút gọn hoặc tách thành nhiều câu hỏi`);
+  }
+  return { parts, markdown: substitute(body, variables).text.trim(), problems };
 }

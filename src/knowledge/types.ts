@@ -1,3 +1,5 @@
+import type { LegalRegister } from './legal.js';
+
 /** A link shown under an answer. */
 export interface FaqLink {
   readonly title: string;
@@ -19,9 +21,19 @@ export interface FaqEntry {
   /** Drafts are loaded for admins but never served. */
   readonly draft: boolean;
   readonly sourceTicket: string | null;
-  /** The answer as written, variables filled in (markdown). */
+  /** First and last day (YYYY-MM-DD, both included) the entry may be served as an answer; null: no limit. */
+  readonly validFrom: string | null;
+  readonly validUntil: string | null;
+  /** Why the office must review the entry (a fact not confirmed from an official text), or null. */
+  readonly needsReview: string | null;
+  /** The answer as written, variables filled in (markdown, dated-block markers included). */
   readonly answerMarkdown: string;
-  /** The answer rendered as chat plain text (no footer). */
+  /** The answer's undated text and dated blocks, in order; what is shown on a day is `answerTextOn(parts, day)`. */
+  readonly answerParts: readonly AnswerPart[];
+  /**
+   * Every part rendered as chat plain text (no footer), dated blocks included whatever the day: what the search
+   * index and the admin pages read. Users are shown `answerTextOn(entry.answerParts, today)`.
+   */
   readonly answerText: string;
   /** Path relative to the knowledge directory's parent, e.g. "knowledge/thue/hoan-thue.md". */
   readonly file: string;
@@ -34,6 +46,21 @@ export interface EntryLines {
   readonly alternates: readonly number[];
   readonly legalBasis: readonly number[];
   readonly reviewedOn: number;
+  readonly validFrom: number;
+  readonly validUntil: number;
+  readonly needsReview: number;
+}
+
+/** A piece of an answer: undated text (from and until null) or a dated block ("::: từ … đến …"). */
+export interface AnswerPart {
+  /** Markdown, variables filled in. */
+  readonly markdown: string;
+  /** Rendered as chat plain text. */
+  readonly text: string;
+  readonly from: string | null;
+  readonly until: string | null;
+  /** Line of the block's opening marker (or of the undated text) in the file. */
+  readonly line: number;
 }
 
 export interface Category {
@@ -51,6 +78,8 @@ export interface KnowledgeBase {
   readonly byId: ReadonlyMap<string, FaqEntry>;
   readonly categories: readonly Category[];
   readonly variables: Readonly<Record<string, string>>;
+  /** knowledge/_legal.yml: the documents cited and when they change. */
+  readonly legal: LegalRegister;
   readonly warnings: readonly KnowledgeProblem[];
 }
 

@@ -5,6 +5,21 @@ import type { KnowledgeProblem } from './types.js';
 const VARIABLE = /\{\{\s*([a-zA-Z0-9_.-]+)\s*\}\}/g;
 /** How a value still waiting for the office's real data is marked in _variables.yml. */
 export const PLACEHOLDER = /\[\s*CẦN (CẬP NHẬT|XÁC NHẬN)/u;
+/** The whole marker, "[CẦN XÁC NHẬN: …]", with the spaces around it. */
+const MARKER = /\s*\[\s*CẦN (?:CẬP NHẬT|XÁC NHẬN)[^\]]*\]\s*/gu;
+/** Shown to users in place of a value the office has not supplied yet. */
+export const MISSING_VALUE = '(đang cập nhật)';
+
+/**
+ * What users see of a variable: the marker is for admins only. A value still to be confirmed ("Chi cục Hải quan khu
+ * vực VIII [CẦN XÁC NHẬN]") shows what is known; a value still missing ("[CẦN CẬP NHẬT: số điện thoại]") shows a
+ * neutral "(đang cập nhật)" — never the admins' note, which may hold an example rather than the real data.
+ */
+export function displayValue(value: string): string {
+  if (!PLACEHOLDER.test(value)) return value;
+  const known = value.replace(MARKER, ' ').replace(/\s+/g, ' ').trim();
+  return known === '' ? MISSING_VALUE : known;
+}
 
 export interface Variables {
   readonly values: Readonly<Record<string, string>>;
@@ -43,7 +58,7 @@ export interface Substitution {
   readonly used: ReadonlySet<string>;
 }
 
-/** Fills `{{name}}` with the variable's value; unknown names are left as written and reported. */
+/** Fills `{{name}}` with the variable's value as users see it (`displayValue`); unknown names are left as written and reported. */
 export function substitute(text: string, values: Readonly<Record<string, string>>): Substitution {
   const unknown: Array<{ name: string; offset: number }> = [];
   const used = new Set<string>();
@@ -54,7 +69,10 @@ export function substitute(text: string, values: Readonly<Record<string, string>
       return whole;
     }
     used.add(name);
-    return value;
+    const shown = displayValue(value);
+    // "Fanpage ({{office.fanpage_url}})" with the URL still missing reads "(đang cập nhật)", not "((đang cập nhật))".
+    const inParentheses = text[offset - 1] === '(' && text[offset + whole.length] === ')';
+    return shown === MISSING_VALUE && inParentheses ? MISSING_VALUE.slice(1, -1) : shown;
   });
   return { text: out, unknown, used };
 }

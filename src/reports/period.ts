@@ -40,3 +40,13 @@ export function periodFromQuery(query: Record<string, unknown>, now: number, day
   const fromDay = ISO_DAY.test(String(query.from)) ? String(query.from) : vietnamDay(Date.parse(`${toDay}T00:00:00+07:00`) - daysBack * DAY);
   return parsePeriod(fromDay, toDay);
 }
+
+/** The day `n` days after (or before, when negative) a YYYY-MM-DD day. Days are calendar days: no time zone. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+}
+
+/** Whole days from one YYYY-MM-DD day to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
+}

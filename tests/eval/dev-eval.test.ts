@@ -14,7 +14,8 @@ beforeAll(async () => {
 
 async function run(file: string) {
   const cases = parseEvalFile(await readFile(file, 'utf8'), file);
-  const ctx = { knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, now: Date.now() };
+  // A fixed day: which answers and dated blocks are served depends on it.
+  const ctx = { knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, now: Date.parse('2026-11-30T10:00:00+07:00') };
   return summarize(cases, cases.map((c) => evaluateOne(c, ctx)));
 }
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const knowledge = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
   store = await Store.open(await mkdtemp(path.join(os.tmpdir(), 'web-')));
   const conversations = new Conversations(store);
-  const bot = new Bot({ knowledge: () => knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, states: conversations });
+  const bot = new Bot({ knowledge: () => knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, states: conversations, clock: () => Date.parse('2026-11-30T10:00:00+07:00') });
   app = createApp({
     logger: silentLogger(),
     routers: [webChatRoutes({ bot, conversations, outbox: new WebAdapter(), limits: { questionsPerMinute: 1000, ticketsPerHour: 100 }, secureCookies: null })],
