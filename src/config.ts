@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, type DecisionThresholds } from './matching/decide.js';
 import { DEFAULT_HOLIDAYS } from './inbox/holidays.js';
 import { OfficeHoursError, parseOfficeHours, VIETNAM_OFFSET_MINUTES, type WorkingCalendar } from './inbox/working-time.js';
-import { isValidIsoDate } from './knowledge/iso-date.js';
+import { isValidIsoDate } from './days.js';
 import type { AnswerFooter } from './conversation/answer.js';
 
 /** The environment read once at start; every other module receives the typed Config, never process.env. */

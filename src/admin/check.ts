@@ -6,7 +6,7 @@ import { loadKnowledgeBase } from '../knowledge/load.js';
 import { judgeTimeline, type CitationOf, type DatedStatement, type EntryValidity, type OutdatedCitation, type Timeline, type UpcomingChange } from '../knowledge/timeline.js';
 import { KnowledgeBaseError, type AnswerPart, type KnowledgeProblem } from '../knowledge/types.js';
 import { search } from '../matching/search.js';
-import { addDays } from '../reports/period.js';
+import { addDays } from '../days.js';
 
 export interface CheckOptions {
   /** An entry not reviewed for this many months is stale. */

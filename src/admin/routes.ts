@@ -14,7 +14,8 @@ import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge } from './check.js';
 import { judgeTimeline, type Timeline } from '../knowledge/timeline.js';
 import { approveDraft, deleteDraft, EntryFileError, readEntry, saveEntry } from './entries.js';
-import { PeriodError, periodFromQuery, vietnamDay } from '../reports/period.js';
+import { PeriodError, periodFromQuery } from '../reports/period.js';
+import { vietnamDay } from '../days.js';
 import { clusterGaps, gapQuestionsIn, knowledgeWordWeight } from './gaps.js';
 import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, reloadRefusedBody, tryBody } from './views.js';
 

@@ -1,8 +1,7 @@
+import { isValidIsoDate, vietnamDay } from '../days.js';
 import { runKnowledgeCheck } from '../admin/check.js';
 import { vietnameseDate } from '../conversation/answer.js';
-import { isValidIsoDate } from '../knowledge/iso-date.js';
 import { formatProblem } from '../knowledge/types.js';
-import { vietnamDay } from '../reports/period.js';
 import { cliConfig, fail, parseArgs } from './common.js';
 
 // npm run kb:check [-- --as-of YYYY-MM-DD] — validates knowledge/ and prints every problem as path:line: message,

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ActivityLog } from '../reports/activity.js';
 import { toCsv, toJson, toMarkdown } from '../reports/format.js';
-import { parsePeriod, PeriodError, vietnamDay } from '../reports/period.js';
+import { parsePeriod, PeriodError } from '../reports/period.js';
+import { vietnamDay } from '../days.js';
 import { readDataSnapshot, reportFor } from '../reports/source.js';
 import { StoreCorruptError } from '../store/store.js';
 import { cliConfig, cliKnowledge, fail, parseArgs } from './common.js';

@@ -1,6 +1,6 @@
 import { answerTextOn } from '../knowledge/dated.js';
 import type { FaqEntry } from '../knowledge/types.js';
-import { addDays } from '../reports/period.js';
+import { addDays } from '../days.js';
 import { TEXTS } from './texts.js';
 
 /** What follows every FAQ answer; see ANSWER_FOOTER and ANSWER_DISCLAIMER in config. */

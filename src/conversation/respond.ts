@@ -3,7 +3,7 @@ import { search, type SearchResult } from '../matching/search.js';
 import { fold } from '../matching/fold.js';
 import { isValidOn } from '../knowledge/dated.js';
 import { displayValue } from '../knowledge/variables.js';
-import { vietnamDay } from '../reports/period.js';
+import { vietnamDay } from '../days.js';
 import { composeAnswer, withheldReason, type AnswerFooter } from './answer.js';
 import { analyse, questionBesidesRequest, type SmallTalk } from './intents.js';
 import type { Knowledge } from './knowledge.js';

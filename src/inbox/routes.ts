@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { composeAnswer, type AnswerFooter } from '../conversation/answer.js';
-import { vietnamDay } from '../reports/period.js';
+import { vietnamDay } from '../days.js';
 import { DraftError, slugify, writeDraft } from '../knowledge/drafts.js';
 import type { LiveKnowledge } from '../conversation/live-knowledge.js';
 import type { Logger } from '../log.js';

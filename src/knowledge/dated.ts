@@ -1,5 +1,5 @@
 import { fold } from '../matching/fold.js';
-import { isValidIsoDate } from './iso-date.js';
+import { isValidIsoDate } from '../days.js';
 import type { AnswerPart, FaqEntry, KnowledgeProblem } from './types.js';
 
 /**

@@ -1,6 +1,5 @@
+import { addDays, isValidIsoDate } from '../days.js';
 import { z } from 'zod';
-import { addDays } from '../reports/period.js';
-import { isValidIsoDate } from './iso-date.js';
 import { parseYamlSource } from './yaml-source.js';
 import type { KnowledgeProblem } from './types.js';
 

@@ -1,4 +1,4 @@
-import { addDays } from '../reports/period.js';
+import { addDays } from '../days.js';
 import { isValidOn } from './dated.js';
 import { changeTouches, citationKey, type ChangeKind, type LegalRegister } from './legal.js';
 import { citationsOf, entryCites } from './timeline.js';

@@ -1,7 +1,6 @@
+import { addDays, isValidIsoDate } from '../days.js';
 import { z } from 'zod';
-import { addDays } from '../reports/period.js';
 import { answerTextOn, changeDays, splitDated } from './dated.js';
-import { isValidIsoDate } from './iso-date.js';
 import { renderChatText } from './render.js';
 import { substitute } from './variables.js';
 import { parseYamlSource } from './yaml-source.js';

@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from '../reports/period.js';
+import { addDays, daysBetween } from '../days.js';
 import { isValidOn } from './dated.js';
 import { changeTouches, citationKey, citedDocuments, type LegalChange, type LegalDocument, type LegalRegister } from './legal.js';
 import type { AnswerPart, FaqEntry } from './types.js';

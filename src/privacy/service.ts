@@ -1,7 +1,7 @@
 import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log.js';
 import type { Activity, ActivityLog } from '../reports/activity.js';
-import { vietnamMonth } from '../reports/period.js';
+import { vietnamMonth } from '../days.js';
 import type { Store } from '../store/store.js';
 import { applyRetention, collectUserData, eraseUser, retentionCutoff, type ErasureCounts, type UserData } from './personal-data.js';
 

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelName, Decision, Outcome } from '../conversation/types.js';
-import { vietnamMonth } from './period.js';
+import { vietnamMonth } from '../days.js';
 
 /**
  * One line per message the bot handled, for the activity reports: no message text and no platform id (users are

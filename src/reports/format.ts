@@ -1,4 +1,4 @@
-import { vietnamDay } from './period.js';
+import { vietnamDay } from '../days.js';
 import type { ChannelFigures, Report } from './report.js';
 
 /** How a report figure is presented: its Vietnamese label, unit and formatting. */

@@ -1,15 +1,10 @@
 /**
- * Days and periods as the office counts them: Vietnam time (UTC+7, no daylight saving), days given as YYYY-MM-DD
- * with both ends included, held internally as [from, to) epoch milliseconds.
+ * Report periods as the office counts them: Vietnam days (see days.ts) with both ends included, held internally as
+ * [from, to) epoch milliseconds.
  */
-const VN_OFFSET_MS = 7 * 3600_000;
-const DAY = 24 * 3600_000;
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { DAY_MS as DAY, vietnamDay } from '../days.js';
 
-/** YYYY-MM-DD of an instant, in Vietnam. */
-export const vietnamDay = (t: number): string => new Date(t + VN_OFFSET_MS).toISOString().slice(0, 10);
-/** YYYY-MM of an instant, in Vietnam. */
-export const vietnamMonth = (t: number): string => new Date(t + VN_OFFSET_MS).toISOString().slice(0, 7);
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class PeriodError extends Error {}
 
@@ -39,14 +34,4 @@ export function periodFromQuery(query: Record<string, unknown>, now: number, day
   const toDay = ISO_DAY.test(String(query.to)) ? String(query.to) : vietnamDay(now);
   const fromDay = ISO_DAY.test(String(query.from)) ? String(query.from) : vietnamDay(Date.parse(`${toDay}T00:00:00+07:00`) - daysBack * DAY);
   return parsePeriod(fromDay, toDay);
-}
-
-/** The day `n` days after (or before, when negative) a YYYY-MM-DD day. Days are calendar days: no time zone. */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-}
-
-/** Whole days from one YYYY-MM-DD day to another (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 }
