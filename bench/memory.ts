@@ -90,8 +90,11 @@ async function measure(label: string, entries: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500));
   }
   const after = await rssOf(child.pid!);
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 1048576;
+  const heap = `heap used ${gauge('hoanhmo_nodejs_heap_size_used_bytes').toFixed(0)} of ${gauge('hoanhmo_nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${gauge('hoanhmo_nodejs_external_memory_bytes').toFixed(0)} MB`;
   process.stdout.write(
-    `${label}: started in ${(loadedMs / 1000).toFixed(1)} s, RSS ${afterStart.rss.toFixed(0)} MB; after ${users} conversations (${n} messages, ${graph.messages.length} replies) RSS ${after.rss.toFixed(0)} MB, peak ${after.peak.toFixed(0)} MB\n`,
+    `${label}: started in ${(loadedMs / 1000).toFixed(1)} s, RSS ${afterStart.rss.toFixed(0)} MB; after ${users} conversations (${n} messages, ${graph.messages.length} replies) RSS ${after.rss.toFixed(0)} MB, peak ${after.peak.toFixed(0)} MB (${heap})\n`,
   );
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import { pino, type Logger } from 'pino';
-import { build as pretty } from 'pino-pretty';
 import type { LogLevel } from './config.js';
 
 export type { Logger };
@@ -23,7 +23,9 @@ const REDACT = [
 export function createLogger(level: LogLevel, fd: 1 | 2 = 1, format: 'auto' | 'json' | 'pretty' = 'auto'): Logger {
   const options = { level, redact: { paths: REDACT, censor: '[ẩn]' }, base: undefined };
   if (format === 'pretty' || (format === 'auto' && isatty(fd))) {
-    return pino(options, pretty({ destination: fd, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+    // Loaded only for a terminal: a service writing JSON to journald does not carry the pretty-printer.
+    const { build } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+    return pino(options, build({ destination: fd, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
   }
   return pino(options, pino.destination({ fd, sync: fd === 2 }));
 }

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../log.js';
 import type { Ticket } from '../store/schema.js';
 
@@ -19,13 +19,15 @@ const CHANNEL_NAMES: Readonly<Record<string, string>> = { messenger: 'Messenger'
  * everything that arrives before it fires goes out in one message, so a burst does not send fifty emails.
  */
 export class Notifier {
-  private readonly transport: Transporter | null;
+  /** Loaded only when email is configured: nodemailer costs memory an office without SMTP should not pay. */
+  private readonly transport: Promise<Transporter> | null;
   private pending: Ticket[] = [];
   private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: NotifierOptions) {
-    this.transport = o.smtpUrl && o.to.length > 0 ? nodemailer.createTransport(o.smtpUrl) : null;
+    const url = o.smtpUrl;
+    this.transport = url && o.to.length > 0 ? import('nodemailer').then((m) => m.default.createTransport(url)) : null;
   }
 
   get enabled(): boolean {
@@ -48,7 +50,7 @@ export class Notifier {
     const transport = this.transport;
     this.sending = this.sending.then(async () => {
       try {
-        await transport.sendMail({ from: this.o.from, to: [...this.o.to], subject: subject(batch), text: body(batch, this.o.publicUrl) });
+        await (await transport).sendMail({ from: this.o.from, to: [...this.o.to], subject: subject(batch), text: body(batch, this.o.publicUrl) });
         this.o.logger.info({ tickets: batch.map((t) => t.id) }, 'officers notified by email');
       } catch (err) {
         this.o.logger.error({ err: (err as Error).message, tickets: batch.map((t) => t.id) }, 'notification email failed');
