@@ -42,6 +42,8 @@ export interface Config {
   readonly webChatLimits: WebChatLimits;
   /** Platform calls in flight per channel (sends, typing, profiles): also how many a crash can repeat. */
   readonly sendConcurrency: number;
+  /** Nightly backups: where, and how many to keep; null dir = none. */
+  readonly backup: { readonly dir: string | null; readonly keep: number };
 }
 
 /** What one address may ask of the web chat, which anyone can reach without an account. */
@@ -188,6 +190,8 @@ const Env = z.object({
   WEB_CHAT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   WEB_CHAT_TICKETS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(3),
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(40),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
 });
 
 /** The variables a channel needs before it is enabled. */
@@ -295,5 +299,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     monitoringToken: e.METRICS_TOKEN ?? null,
     webChatLimits: { questionsPerMinute: e.WEB_CHAT_RATE_PER_MINUTE, ticketsPerHour: e.WEB_CHAT_TICKETS_PER_HOUR },
     sendConcurrency: e.SEND_CONCURRENCY,
+    backup: { dir: e.BACKUP_DIR ? path.resolve(e.BACKUP_DIR) : null, keep: e.BACKUP_KEEP },
   };
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { KnowledgeBaseError } from './knowledge/types.js';
 import { createLogger } from './log.js';
 import { createServer } from './server.js';
+import { serveBackupRequest } from './store/backup.js';
 import { DataDirBusyError } from './store/lock.js';
 import { StoreCorruptError } from './store/store.js';
 
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     void server.close().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 8000).unref();
   };
+  // `npm run backup` while the server runs: the request waits in DATA_DIR (see store/backup.ts).
+  process.on('SIGUSR2', () => {
+    void serveBackupRequest(config.dataDir, (out) => server.backup(out)).catch((err: unknown) => logger.error({ err: (err as Error).message }, 'backup request failed'));
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));

@@ -38,6 +38,7 @@ import { PersonalData } from './privacy/service.js';
 import { reportRoutes } from './reports/routes.js';
 import { privacyRoutes } from './privacy/routes.js';
 import { lockDataDir } from './store/lock.js';
+import { nightlyBackups, takeSnapshot, writeBackup, type BackupManifest } from './store/backup.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
 
@@ -72,6 +73,8 @@ export interface Server {
   readonly live: LiveKnowledge;
   knowledge(): Knowledge;
   health(): Health;
+  /** A consistent backup of DATA_DIR into a new folder under `outDir` (see store/backup.ts). */
+  backup(outDir: string): Promise<{ dir: string; manifest: BackupManifest }>;
   /**
    * Stops starting work, lets the sends in flight finish (up to `graceMs`), then flushes the journal and the store.
    * Work not started stays journaled and resumes at the next start.
@@ -282,6 +285,11 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     }),
   );
   const stopRetention = options.retention === false ? () => undefined : personalData.startDailyRetention();
+  const backup = async (outDir: string) => {
+    await activity.flush();
+    return writeBackup(config.dataDir, outDir, takeSnapshot(store.data, journal), clock());
+  };
+  const stopBackups = config.backup.dir ? nightlyBackups(config.backup.dir, config.backup.keep, backup, logger, clock) : () => undefined;
 
   const channels: ChannelStatus[] = [
     config.messenger
@@ -342,8 +350,10 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     live,
     knowledge,
     health,
+    backup,
     async close(graceMs = 5000) {
       stopRetention();
+      stopBackups();
       stopWatchingTokens();
       stopWatchingKnowledge();
       await notifier.flush();

@@ -57,4 +57,4 @@ export function parseArgs(argv: readonly string[]): { flags: Map<string, string 
   return { flags, positional };
 }
 
-const VALUE_FLAGS = new Set(['user', 'from', 'to', 'format', 'channel', 'entries', 'queries', 'admin', 'officer', 'name', 'role', 'as-of']);
+const VALUE_FLAGS = new Set(['user', 'from', 'to', 'format', 'channel', 'entries', 'queries', 'admin', 'officer', 'name', 'role', 'as-of', 'out']);

@@ -189,25 +189,35 @@ export class Journal<E, S> {
     }
   }
 
+  /**
+   * The journal's state now, as the lines of a compacted file: recently seen ids, then unfinished events with their
+   * progress. Synchronous, so a backup takes it in the same instant as the store's data.
+   */
+  snapshot(): { text: string; pending: number; seen: number } {
+    const now = this.clock();
+    const out: string[] = [];
+    for (const [id, at] of this.seen) {
+      if (now - at > SEEN_FOR_MS && !this.pending.has(id)) this.seen.delete(id);
+      else if (!this.pending.has(id)) out.push(JSON.stringify({ t: 'seen', id, at }));
+    }
+    const unfinished = this.unfinished();
+    for (const p of unfinished) {
+      out.push(JSON.stringify({ t: 'in', id: p.id, key: p.key, at: p.at, event: p.event }));
+      if (p.sends) out.push(JSON.stringify({ t: 'plan', id: p.id, sends: p.sends }));
+      for (let i = 0; i < p.sent; i++) out.push(JSON.stringify({ t: 'sent', id: p.id, i }));
+    }
+    return { text: out.length ? `${out.join('\n')}\n` : '', pending: unfinished.length, seen: this.seen.size };
+  }
+
   /** Rewrites the file with only what still matters: unfinished events and recently seen ids. */
   compact(): Promise<void> {
     if (this.compacting) return this.compacting;
     this.compacting = (async () => {
-      const now = this.clock();
-      const out: string[] = [];
-      for (const [id, at] of this.seen) {
-        if (now - at > SEEN_FOR_MS && !this.pending.has(id)) this.seen.delete(id);
-        else if (!this.pending.has(id)) out.push(JSON.stringify({ t: 'seen', id, at }));
-      }
-      for (const p of this.unfinished()) {
-        out.push(JSON.stringify({ t: 'in', id: p.id, key: p.key, at: p.at, event: p.event }));
-        if (p.sends) out.push(JSON.stringify({ t: 'plan', id: p.id, sends: p.sends }));
-        for (let i = 0; i < p.sent; i++) out.push(JSON.stringify({ t: 'sent', id: p.id, i }));
-      }
+      const { text } = this.snapshot();
       const temp = `${this.file}.tmp`;
       const handle = await open(temp, 'w');
       try {
-        await handle.writeFile(out.length ? `${out.join('\n')}\n` : '');
+        await handle.writeFile(text);
         await handle.sync();
       } finally {
         await handle.close();
@@ -216,7 +226,7 @@ export class Journal<E, S> {
       const old = this.handle;
       this.handle = await open(this.file, 'a');
       await old.close();
-      this.lines = out.length;
+      this.lines = text.split('\n').length - 1;
     })().finally(() => {
       this.compacting = null;
     });
