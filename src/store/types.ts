@@ -1,4 +1,5 @@
 import type { ChannelName } from '../conversation/types.js';
+import type { ErasureCounts } from '../privacy/personal-data.js';
 import type {
   AuditEntry,
   ConversationRecord,
@@ -117,19 +118,13 @@ export interface TicketQuery {
   readonly untouchedSince?: number;
 }
 
+export type { ErasureCounts };
+
 export interface UserDataRecords {
   readonly conversation: ConversationRecord | null;
   readonly tickets: readonly Ticket[];
   readonly feedback: readonly FeedbackRecord[];
   readonly deliveryFailures: readonly DeliveryFailure[];
-}
-
-export interface ErasureCounts {
-  conversations: number;
-  transcriptItems: number;
-  tickets: number;
-  feedback: number;
-  deliveryFailures: number;
 }
 
 /** A change refused because it would break a uniqueness rule (a username taken, an id used). */
