@@ -57,7 +57,7 @@ process.stdout.write(
     `  acknowledged: ${latencies.length} in ${(sendMs / 1000).toFixed(1)} s (${((latencies.length / sendMs) * 1000).toFixed(0)} webhooks/s)`,
     `  ack latency: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
     `  end to end (webhook → reply at the fake Graph API): ${count} messages, ${replies} replies in ${(endToEndMs / 1000).toFixed(1)} s = ${((count / endToEndMs) * 1000).toFixed(0)} messages/s`,
-    `  store: ${Object.keys(server.store.data.conversations).length} conversations; RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`,
+    `  store: ${Object.keys((await server.store.snapshot()).conversations).length} conversations; RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`,
   ].join('\n') + '\n',
 );
 http.close();

@@ -21,7 +21,8 @@ import type { RetryPolicy } from './dispatch/retry.js';
 import type { Logger } from './log.js';
 import { Conversations } from './store/conversations.js';
 import { Journal } from './store/journal.js';
-import { Store } from './store/store.js';
+import { LowdbDataStore } from './store/lowdb-data.js';
+import { LoginThrottle } from './web/limits.js';
 import { Accounts } from './inbox/accounts.js';
 import { escalationHandler, ticketHooks } from './inbox/escalation.js';
 import { Notifier } from './inbox/notify.js';
@@ -38,6 +39,7 @@ import { PersonalData } from './privacy/service.js';
 import { reportRoutes } from './reports/routes.js';
 import { privacyRoutes } from './privacy/routes.js';
 import { lockDataDir } from './store/lock.js';
+import type { DataStore } from './store/types.js';
 import { nightlyBackups, takeSnapshot, writeBackup, type BackupManifest } from './store/backup.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
@@ -58,7 +60,7 @@ export interface ServerOptions {
 /** Everything the running product is made of; main.ts listens, tests and benchmarks drive it directly. */
 export interface Server {
   readonly app: Express;
-  readonly store: Store;
+  readonly store: DataStore;
   readonly journal: InboundJournal;
   readonly dispatcher: Dispatcher;
   readonly conversations: Conversations;
@@ -92,7 +94,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   const knowledge = () => live.current;
   const stopWatchingKnowledge = live.watch(options.knowledgeDebounceMs);
   const unlock = await lockDataDir(config.dataDir);
-  const store = await Store.open(config.dataDir).catch(async (err: unknown) => {
+  const store = await LowdbDataStore.open(config.dataDir).catch(async (err: unknown) => {
     await unlock();
     throw err;
   });
@@ -100,7 +102,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     logger.warn({ line }, 'unreadable line in the inbound journal skipped'),
   );
   const conversations = new Conversations(store);
-  const accounts = new Accounts(store, config.inbox.sessionMs, clock);
+  const accounts = new Accounts(store, new LoginThrottle(), config.inbox.sessionMs, clock);
   const initialAdmin = await accounts.ensureInitialAdmin(config.inbox.initialAdmin);
   if (initialAdmin) logger.info({ username: initialAdmin.username }, 'first admin account created from ADMIN_USERNAME');
   const tickets = new Tickets({
@@ -176,7 +178,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     ...(options.retry ? { retry: options.retry } : {}),
     onChange: () => tickets.bump(),
   });
-  const activity = new ActivityLog(path.join(config.dataDir, 'activity'), store.data.meta.salt);
+  const activity = new ActivityLog(path.join(config.dataDir, 'activity'), store.meta.salt);
   const personalData = new PersonalData({
     store,
     activity,
@@ -264,7 +266,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       logger,
       clock,
       survey,
-      secret: store.data.meta.secret,
+      secret: store.meta.secret,
       ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}),
     }),
     adminRoutes({
@@ -287,7 +289,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   const stopRetention = options.retention === false ? () => undefined : personalData.startDailyRetention();
   const backup = async (outDir: string) => {
     await activity.flush();
-    return writeBackup(config.dataDir, outDir, takeSnapshot(store.data, journal), clock());
+    return writeBackup(config.dataDir, outDir, takeSnapshot(store, journal), clock());
   };
   const stopBackups = config.backup.dir ? nightlyBackups(config.backup.dir, config.backup.keep, backup, logger, clock) : () => undefined;
 
@@ -327,9 +329,9 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   };
   const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat, trustProxy: config.trustProxy, monitoringToken: config.monitoringToken });
   dispatcher.resume();
-  const resumedReplies = replies.resume();
+  const resumedReplies = await replies.resume();
   if (resumedReplies > 0) logger.info({ count: resumedReplies }, 'resuming officer replies queued before the restart');
-  if (accounts.list().length === 0) {
+  if ((await accounts.list()).length === 0) {
     logger.warn('no inbox account yet: set ADMIN_USERNAME and ADMIN_PASSWORD, or run npm run user:add -- --admin <name>');
   }
 

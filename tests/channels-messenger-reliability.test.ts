@@ -123,7 +123,7 @@ describe('Messenger reliability', () => {
     const replies = graph.texts('5550000000000003');
     expect(replies[0]).toContain('Xin chào');
     expect(replies.at(-1)).toContain('Cảm ơn');
-    const transcript = server.conversations.record('messenger', '5550000000000003')!.transcript.filter((t) => t.from === 'user').map((t) => t.text);
+    const transcript = (await server.conversations.record('messenger', '5550000000000003'))!.transcript.filter((t) => t.from === 'user').map((t) => t.text);
     expect(transcript).toEqual(texts);
     await server.close();
   });
@@ -136,7 +136,7 @@ describe('Messenger reliability', () => {
     await server.dispatcher.idle();
     await new Promise((r) => setTimeout(r, 50));
     expect(graph.requests.some((r) => r.body.sender_action === 'typing_on')).toBe(true);
-    expect(server.conversations.record('messenger', '6543210987654321')?.displayName).toBe('Nguyễn An');
+    expect((await server.conversations.record('messenger', '6543210987654321'))?.displayName).toBe('Nguyễn An');
     expect(graph.requests.filter((r) => r.path.endsWith('/6543210987654321'))).toHaveLength(1);
     expect(graph.requests.every((r) => r.query.access_token === undefined || r.query.access_token === FB.pageToken)).toBe(true);
     await server.close();

@@ -121,15 +121,15 @@ describe('Messenger webhook: events', () => {
     server = await startServer(graph.url);
     await post(await fixture('echo-ours.json'));
     await server.dispatcher.idle();
-    expect(server.conversations.isPaused('messenger', '6543210987654321', Date.now())).toBe(false);
+    expect(await server.conversations.isPaused('messenger', '6543210987654321', Date.now())).toBe(false);
 
     await post(await fixture('echo-person.json'));
     await server.dispatcher.idle();
-    expect(server.conversations.record('messenger', '6543210987654321')?.pausedUntil).toBeGreaterThan(1795740040000);
+    expect((await server.conversations.record('messenger', '6543210987654321'))?.pausedUntil).toBeGreaterThan(1795740040000);
     await post(await fixture('text.json'));
     await server.dispatcher.idle();
     expect(graph.messages).toHaveLength(0); // the officer is talking: the bot stays silent
-    expect(server.conversations.record('messenger', '6543210987654321')?.transcript.at(-1)?.text).toContain('hq làm việc');
+    expect((await server.conversations.record('messenger', '6543210987654321'))?.transcript.at(-1)?.text).toContain('hq làm việc');
   });
 
   it('a reaction reopens the messaging window and is never answered', async () => {
@@ -137,7 +137,7 @@ describe('Messenger webhook: events', () => {
     await post(await fixture('reaction.json'));
     await server.dispatcher.idle();
     expect(graph.messages).toHaveLength(0);
-    expect(server.conversations.record('messenger', '6543210987654321')?.lastUserMessageAt).toBe(1795740070000);
+    expect((await server.conversations.record('messenger', '6543210987654321'))?.lastUserMessageAt).toBe(1795740070000);
   });
 });
 
@@ -148,7 +148,7 @@ describe('Messenger send: errors and retries', () => {
     await post(await fixture('text.json'));
     await server.dispatcher.idle();
     expect(graph.messages).toHaveLength(2);
-    expect(server.store.data.deliveryFailures).toEqual([]);
+    expect((await server.store.snapshot()).deliveryFailures).toEqual([]);
   });
 
   it('does not retry outside the messaging window (10/2018278) and records the platform message for officers', async () => {
@@ -157,7 +157,7 @@ describe('Messenger send: errors and retries', () => {
     await post(await fixture('text.json'));
     await server.dispatcher.idle();
     expect(graph.messages).toHaveLength(1);
-    expect(server.store.data.deliveryFailures).toEqual([
+    expect((await server.store.snapshot()).deliveryFailures).toEqual([
       expect.objectContaining({ channel: 'messenger', userId: '6543210987654321', kind: 'window', code: '10/2018278', platformMessage: expect.stringContaining('outside of allowed window') }),
     ]);
   });
@@ -169,7 +169,7 @@ describe('Messenger send: errors and retries', () => {
     await post(await fixture('text.json'));
     await server.dispatcher.idle();
     expect(graph.messages).toHaveLength(4);
-    expect(server.store.data.deliveryFailures[0]?.kind).toBe('transient');
+    expect((await server.store.snapshot()).deliveryFailures[0]?.kind).toBe('transient');
 
     graph.failNext({ status: 400, error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190 } });
     await post(await fixture('quick-reply.json'));

@@ -103,10 +103,10 @@ describe('Zalo webhook: events', () => {
     server = await start();
     await post(await zaloFixture('oa_send_text_bot.json'));
     await server.dispatcher.idle();
-    expect(server.conversations.isPaused('zalo', userId, FIXTURE_NOW)).toBe(false);
+    expect(await server.conversations.isPaused('zalo', userId, FIXTURE_NOW)).toBe(false);
     await post(await zaloFixture('oa_send_text_admin.json'));
     await server.dispatcher.idle();
-    expect(server.conversations.isPaused('zalo', userId, FIXTURE_NOW)).toBe(true);
+    expect(await server.conversations.isPaused('zalo', userId, FIXTURE_NOW)).toBe(true);
     await post(await zaloFixture('user_send_text.json'));
     await server.dispatcher.idle();
     expect(zalo.sends).toHaveLength(0);
@@ -138,7 +138,7 @@ describe('Zalo send and tokens', () => {
     await server.dispatcher.idle();
     await new Promise((r) => setTimeout(r, 50));
     expect(zalo.sends[0]!.token).toMatch(/^access-/);
-    expect(server.conversations.record('zalo', userId)?.displayName).toBe('Trần Bình');
+    expect((await server.conversations.record('zalo', userId))?.displayName).toBe('Trần Bình');
   });
 
   it('seeds from ZALO_REFRESH_TOKEN once, refreshes single-flight: concurrent sends during expiry cause one refresh', async () => {
@@ -201,7 +201,7 @@ describe('Zalo send and tokens', () => {
     await post(await zaloFixture('user_send_text.json'));
     await server.dispatcher.idle();
     expect(zalo.sends.filter((s) => s.token !== undefined)).toHaveLength(1);
-    expect(server.store.data.deliveryFailures[0]).toMatchObject({ channel: 'zalo', kind: 'window', code: '-230', platformMessage: expect.stringContaining('ngoài thời hạn 7 ngày') });
+    expect((await server.store.snapshot()).deliveryFailures[0]).toMatchObject({ channel: 'zalo', kind: 'window', code: '-230', platformMessage: expect.stringContaining('ngoài thời hạn 7 ngày') });
   });
 
   it('backs off and retries on -32 (rate limit)', async () => {
@@ -209,7 +209,7 @@ describe('Zalo send and tokens', () => {
     zalo.failNextSends({ error: -32, message: 'Rate limit' });
     await post(await zaloFixture('user_send_text.json'));
     await server.dispatcher.idle();
-    expect(server.store.data.deliveryFailures).toEqual([]);
+    expect((await server.store.snapshot()).deliveryFailures).toEqual([]);
     expect(zalo.texts(userId)).toHaveLength(2);
   });
 
@@ -220,7 +220,7 @@ describe('Zalo send and tokens', () => {
     await server.dispatcher.idle();
     const withButtons = zalo.sends.filter((s) => s.body.message.attachment);
     expect(withButtons.at(-1)!.body.message.attachment!.payload.template_type).toBe('button');
-    expect(server.store.data.deliveryFailures).toEqual([]);
+    expect((await server.store.snapshot()).deliveryFailures).toEqual([]);
   });
 });
 

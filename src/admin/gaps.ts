@@ -15,7 +15,7 @@ export interface GapQuestion {
 }
 
 /** The questions of [from, to) that the FAQ did not answer: tickets opened, and answers marked 👎. */
-export function gapQuestionsIn(data: Readonly<Schema>, from: number, to: number): GapQuestion[] {
+export function gapQuestionsIn(data: Readonly<Pick<Schema, 'tickets' | 'feedback'>>, from: number, to: number): GapQuestion[] {
   return [
     ...data.tickets
       .filter((t) => t.createdAt >= from && t.createdAt < to && !t.erasedAt)

@@ -1,3 +1,5 @@
+import type { Html } from '../web/html.js';
+import { sendStaffPage } from '../inbox/staff-page.js';
 import express, { Router, type Request, type Response } from 'express';
 import type { LiveKnowledge } from '../conversation/live-knowledge.js';
 import { EMPTY_STATE, respond } from '../conversation/respond.js';
@@ -8,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { DecisionThresholds } from '../matching/decide.js';
 import { search } from '../matching/search.js';
 import type { Tickets } from '../inbox/tickets.js';
-import type { Store } from '../store/store.js';
+import type { DataStore } from '../store/types.js';
 import { page } from '../web/layout.js';
 import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge } from './check.js';
@@ -22,7 +24,7 @@ import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, ne
 export interface AdminRoutesOptions {
   readonly live: LiveKnowledge;
   readonly knowledgeDir: string;
-  readonly store: Store;
+  readonly store: DataStore;
   readonly tickets: Tickets;
   readonly thresholds: DecisionThresholds;
   readonly footer: AnswerFooter;
@@ -44,10 +46,7 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
   const today = () => vietnamDay(now());
   router.use('/admin', express.urlencoded({ extended: false, limit: '256kb' }), requireStaff('admin'));
 
-  const render = (res: Response, title: string, body: Parameters<typeof page>[0]['body'], status = 200) => {
-    const staff = staffOf(res)!;
-    res.status(status).type('html').send(page({ title, user: staff.user, csrf: staff.session.csrf, body, unread: o.tickets.counts(staff.user.id).unread }));
-  };
+  const render = (res: Response, title: string, body: Html, status = 200) => sendStaffPage(res, o.tickets, { title, body, status });
   const audit = (res: Response, action: string, detail: string) => o.tickets.audit(staffOf(res)!.user.id, action, null, detail);
   /** Writes, reloads, and tells the admin when the reload was refused (never a silent "saved"). */
   const change = async <E extends KnowledgeEdit>(res: Response, what: string, write: () => Promise<E>): Promise<E | null> => {
@@ -169,7 +168,7 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
     }
   });
 
-  router.get('/admin/gaps', (req, res) => {
+  router.get('/admin/gaps', async (req, res) => {
     let period;
     try {
       period = periodFromQuery(req.query, now(), 30);
@@ -177,7 +176,9 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
       if (!(err instanceof PeriodError)) throw err;
       return void res.status(400).type('text/plain; charset=utf-8').send(err.message);
     }
-    const clusters = clusterGaps(gapQuestionsIn(o.store.data, period.from, period.to), knowledgeWordWeight(o.live.current.index));
+    const range = { from: period.from, to: period.to };
+    const data = { tickets: await o.store.tickets({ created: range }), feedback: await o.store.feedback(range) };
+    const clusters = clusterGaps(gapQuestionsIn(data, period.from, period.to), knowledgeWordWeight(o.live.current.index));
     render(res, 'Câu hỏi chưa có lời đáp', gapsBody(clusters, period.fromDay, period.toDay, staffOf(res)!.session.csrf));
   });
 

@@ -1,7 +1,8 @@
 import { takeSnapshot, requestBackupFromServer, writeBackup, BackupError, type BackupManifest } from '../store/backup.js';
 import { Journal } from '../store/journal.js';
 import { DataDirBusyError, lockDataDir } from '../store/lock.js';
-import { Store, StoreCorruptError } from '../store/store.js';
+import { LowdbDataStore } from '../store/lowdb-data.js';
+import { StoreCorruptError } from '../store/store.js';
 import { cliConfig, fail, parseArgs } from './common.js';
 
 // npm run backup -- --out DIR
@@ -24,9 +25,9 @@ function done(result: { dir: string; manifest: BackupManifest }): void {
 try {
   const unlock = await lockDataDir(config.dataDir);
   try {
-    const store = await Store.open(config.dataDir);
+    const store = await LowdbDataStore.open(config.dataDir);
     const journal = await Journal.open(config.dataDir);
-    done(await writeBackup(config.dataDir, out, takeSnapshot(store.data, journal), Date.now()));
+    done(await writeBackup(config.dataDir, out, takeSnapshot(store, journal), Date.now()));
     await journal.close();
     await store.close();
   } finally {

@@ -1,7 +1,9 @@
+import { LoginThrottle } from '../web/limits.js';
 import { createInterface } from 'node:readline';
 import { AccountError, Accounts } from '../inbox/accounts.js';
 import { DataDirBusyError, lockDataDir } from '../store/lock.js';
-import { Store, StoreCorruptError } from '../store/store.js';
+import { LowdbDataStore } from '../store/lowdb-data.js';
+import { StoreCorruptError } from '../store/store.js';
 import { cliConfig, fail, parseArgs } from './common.js';
 
 // npm run user:add -- --admin <name> | --officer <name> [--name "Tên hiển thị"]
@@ -44,11 +46,11 @@ function askHidden(questions: readonly string[]): Promise<string[]> {
 }
 
 const config = cliConfig();
-let store: Store;
+let store: LowdbDataStore;
 try {
   // Released when the command exits.
   await lockDataDir(config.dataDir);
-  store = await Store.open(config.dataDir);
+  store = await LowdbDataStore.open(config.dataDir);
 } catch (err) {
   if (err instanceof StoreCorruptError) fail(err.message);
   if (err instanceof DataDirBusyError) fail(`${err.message} Hãy dừng máy chủ rồi chạy lại lệnh này.`);
@@ -57,7 +59,7 @@ try {
 const [password, again] = await askHidden(['Mật khẩu: ', 'Nhập lại mật khẩu: ']);
 if (!password || password !== again) fail('Hai lần nhập mật khẩu không khớp.');
 try {
-  const user = await new Accounts(store, config.inbox.sessionMs).create(username, password, admin ? 'admin' : 'officer', displayName);
+  const user = await new Accounts(store, new LoginThrottle(), config.inbox.sessionMs).create(username, password, admin ? 'admin' : 'officer', displayName);
   await store.close();
   process.stdout.write(`Đã tạo tài khoản ${user.role === 'admin' ? 'quản trị viên' : 'cán bộ'} "${user.username}". Đăng nhập tại /inbox.\n`);
 } catch (err) {

@@ -5,7 +5,8 @@ import { erasureSummary, PersonalData } from '../privacy/service.js';
 import { ActivityLog } from '../reports/activity.js';
 import { Journal } from '../store/journal.js';
 import { DataDirBusyError, lockDataDir } from '../store/lock.js';
-import { Store, StoreCorruptError } from '../store/store.js';
+import { LowdbDataStore } from '../store/lowdb-data.js';
+import { StoreCorruptError } from '../store/store.js';
 import { cliConfig, fail, parseArgs } from './common.js';
 
 // npm run user-data -- export|delete --channel messenger|zalo|web --user <id>
@@ -29,10 +30,10 @@ try {
   throw err;
 }
 try {
-  const store = await Store.open(config.dataDir);
+  const store = await LowdbDataStore.open(config.dataDir);
   const personalData = new PersonalData({
     store,
-    activity: new ActivityLog(path.join(config.dataDir, 'activity'), store.data.meta.salt),
+    activity: new ActivityLog(path.join(config.dataDir, 'activity'), store.meta.salt),
     retentionMonths: config.retentionMonths,
     logger: silentLogger(),
     // Opening the journal compacts it: finished events, with their text, are dropped.

@@ -5,19 +5,21 @@ import type { DecisionThresholds } from '../matching/decide.js';
 import { TEXTS } from './texts.js';
 import type { BotResponse, HandoffReason, IncomingMessage, Reply } from './types.js';
 
+type Who = Pick<IncomingMessage, 'channel' | 'userId'>;
+
 /** Where the state of each conversation lives: memory for the terminal tools, the store for the server. */
 export interface ConversationStates {
-  get(key: string): ConversationState | undefined;
-  set(key: string, state: ConversationState): void;
+  get(who: Who): Promise<ConversationState | undefined>;
+  set(who: Who, state: ConversationState): Promise<void>;
 }
 
 export class MemoryConversationStates implements ConversationStates {
   private readonly states = new Map<string, ConversationState>();
-  get(key: string) {
-    return this.states.get(key);
+  async get(who: Who) {
+    return this.states.get(conversationKey(who));
   }
-  set(key: string, state: ConversationState) {
-    this.states.set(key, state);
+  async set(who: Who, state: ConversationState) {
+    this.states.set(conversationKey(who), state);
   }
 }
 
@@ -47,7 +49,7 @@ export interface BotOptions {
   readonly handoff?: HandoffHandler;
   readonly clock?: () => number;
   /** Told what happened to every message, and how long deciding took (activity statistics, feedback, metrics). */
-  readonly observe?: (message: IncomingMessage, outcome: BotResponse['outcome'], seconds: number) => void;
+  readonly observe?: (message: IncomingMessage, outcome: BotResponse['outcome'], seconds: number) => void | Promise<void>;
 }
 
 export function conversationKey(message: Pick<IncomingMessage, 'channel' | 'userId'>): string {
@@ -66,16 +68,17 @@ export class Bot {
   }
 
   async handle(message: IncomingMessage, context: HandleContext = {}): Promise<BotResponse> {
-    const key = conversationKey(message);
+    const state = (await this.options.states.get(message)) ?? EMPTY_STATE;
     const started = performance.now();
-    const result = respond(message, this.options.states.get(key) ?? EMPTY_STATE, {
+    const result = respond(message, state, {
       knowledge: this.options.knowledge(),
       thresholds: this.options.thresholds,
       footer: this.options.footer,
       now: (this.options.clock ?? Date.now)(),
     });
-    this.options.states.set(key, result.state);
-    this.options.observe?.(message, result.outcome, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    await this.options.states.set(message, result.state);
+    await this.options.observe?.(message, result.outcome, seconds);
     const handoff = this.options.handoff ?? acknowledgeHandoff;
     const replies: Reply[] = [];
     for (const reply of result.replies) {

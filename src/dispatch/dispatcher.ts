@@ -127,7 +127,7 @@ export class Dispatcher {
         return;
       }
       const now = (this.o.clock ?? Date.now)();
-      const record = this.o.conversations.record(channel, userId);
+      const record = await this.o.conversations.record(channel, userId);
       let sends: OutboundMessage[] = [];
       try {
         if (!adapter) throw new SendError('not-configured', `kênh ${channel} chưa được cấu hình`);
@@ -161,7 +161,7 @@ export class Dispatcher {
           (err, attempt) => this.o.logger.warn({ channel, attempt, kind: err.kind, code: err.code }, 'send failed, retrying'),
         );
         try {
-          this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
+          await this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
           await this.o.journal.sent(p.id, i);
         } finally {
           slot?.release();

@@ -14,11 +14,11 @@ export interface PipelineResult {
 /** What the officer inbox needs to know of the conversation, and the one thing it decides: whether a person handles it. */
 export interface TicketHooks {
   /** Every user message, so an open ticket keeps the whole conversation. */
-  userWrote(channel: ChannelName, userId: string, text: string, at: number): void;
+  userWrote(channel: ChannelName, userId: string, text: string, at: number): Promise<void>;
   /** True while an officer handles this user: the bot stays silent. */
-  humanHandling(channel: ChannelName, userId: string, now: number): boolean;
-  botSaid(channel: ChannelName, userId: string, text: string, at: number): void;
-  receipt(channel: ChannelName, userId: string, messageIds: readonly string[], status: 'delivered' | 'seen', at: number): void;
+  humanHandling(channel: ChannelName, userId: string, now: number): Promise<boolean>;
+  botSaid(channel: ChannelName, userId: string, text: string, at: number): Promise<void>;
+  receipt(channel: ChannelName, userId: string, messageIds: readonly string[], status: 'delivered' | 'seen', at: number): Promise<void>;
 }
 
 export interface PipelineOptions {
@@ -49,14 +49,14 @@ export class Pipeline {
     const { conversations } = this.o;
     switch (event.kind) {
       case 'human-reply':
-        conversations.pause(event.channel, event.userId, event.at + this.o.takeoverMs);
+        await conversations.pause(event.channel, event.userId, event.at + this.o.takeoverMs);
         this.o.logger.info({ channel: event.channel, userId: event.userId }, 'a person replied from the platform inbox: bot paused');
         return null;
       case 'interaction':
-        conversations.touched(event.channel, event.userId, event.at);
+        await conversations.touched(event.channel, event.userId, event.at);
         return null;
       case 'delivery':
-        this.o.tickets?.receipt(event.channel, event.userId, event.messageIds, event.status, event.at);
+        await this.o.tickets?.receipt(event.channel, event.userId, event.messageIds, event.status, event.at);
         return null;
       case 'unfollow':
         return null;
@@ -66,27 +66,29 @@ export class Pipeline {
       case 'message': {
         const m = event.message;
         const text = m.text || `(${m.kind === 'attachment' ? 'tệp đính kèm' : m.kind})`;
-        conversations.userSaid(m.channel, m.userId, text, m.timestamp, m.displayName);
-        this.o.tickets?.userWrote(m.channel, m.userId, text, m.timestamp);
-        this.lookUpProfile(m.channel, m.userId);
+        await conversations.userSaid(m.channel, m.userId, text, m.timestamp, m.displayName);
+        await this.o.tickets?.userWrote(m.channel, m.userId, text, m.timestamp);
+        void this.lookUpProfile(m.channel, m.userId);
         // A person is talking to this user (from the inbox or the platform's own inbox): the bot keeps quiet.
-        if (conversations.isPaused(m.channel, m.userId, now) || this.o.tickets?.humanHandling(m.channel, m.userId, now)) return null;
+        if ((await conversations.isPaused(m.channel, m.userId, now)) || (await this.o.tickets?.humanHandling(m.channel, m.userId, now))) return null;
         const response = await this.o.bot.handle(m);
-        for (const r of response.replies) if (r.kind !== 'handoff') this.o.tickets?.botSaid(m.channel, m.userId, r.text, now);
+        for (const r of response.replies) if (r.kind !== 'handoff') await this.o.tickets?.botSaid(m.channel, m.userId, r.text, now);
         return { channel: m.channel, userId: m.userId, replies: response.replies };
       }
     }
   }
 
-  private lookUpProfile(channel: ChannelName, userId: string): void {
+  /** Best effort, off the reply's path: the display name is for officers' eyes only. */
+  private async lookUpProfile(channel: ChannelName, userId: string): Promise<void> {
     const key = `${channel}:${userId}`;
-    if (!this.o.profile || this.profileAsked.has(key) || this.o.conversations.record(channel, userId)?.displayName) return;
+    if (!this.o.profile || this.profileAsked.has(key)) return;
     this.profileAsked.add(key);
-    this.o
-      .profile(channel, userId)
-      .then((name) => {
-        if (name) this.o.conversations.setDisplayName(channel, userId, name);
-      })
-      .catch((err: unknown) => this.o.logger.debug({ err, channel }, 'profile lookup failed'));
+    try {
+      if ((await this.o.conversations.record(channel, userId))?.displayName) return;
+      const name = await this.o.profile(channel, userId);
+      if (name) await this.o.conversations.setDisplayName(channel, userId, name);
+    } catch (err) {
+      this.o.logger.debug({ err, channel }, 'profile lookup failed');
+    }
   }
 }

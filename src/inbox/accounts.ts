@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Store } from '../store/store.js';
 import type { Role, Session, StaffUser } from '../store/schema.js';
-import { LoginThrottle } from '../web/limits.js';
+import { StoreConflictError, type DataStore, type LoginAttempts } from '../store/types.js';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -41,30 +40,26 @@ export class Accounts {
   // A hash to compare against when the username does not exist, so timing does not reveal which usernames exist.
   private readonly dummyHash = hashPassword(randomUUID());
 
-  private readonly throttle: LoginThrottle;
-
   constructor(
-    private readonly store: Store,
+    private readonly store: DataStore,
+    private readonly attempts: LoginAttempts,
     private readonly sessionMs: number,
     private readonly clock: () => number = Date.now,
-    throttle?: LoginThrottle,
-  ) {
-    this.throttle = throttle ?? new LoginThrottle(undefined, clock);
+  ) {}
+
+  list(): Promise<StaffUser[]> {
+    return this.store.users();
   }
 
-  list(): readonly StaffUser[] {
-    return this.store.data.users;
-  }
-
-  byId(id: string): StaffUser | undefined {
-    return this.store.data.users.find((u) => u.id === id);
+  byId(id: string): Promise<StaffUser | null> {
+    return this.store.user(id);
   }
 
   async create(username: string, password: string, role: Role, displayName = username): Promise<StaffUser> {
     const name = username.trim().toLowerCase();
     if (!/^[a-z0-9._-]{3,32}$/.test(name)) throw new AccountError('Tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, số, dấu chấm, gạch.');
     if (password.length < MIN_PASSWORD_LENGTH) throw new AccountError(`Mật khẩu cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`);
-    if (this.store.data.users.some((u) => u.username === name)) throw new AccountError(`Tài khoản "${name}" đã tồn tại.`);
+    if (await this.store.userByName(name)) throw new AccountError(`Tài khoản "${name}" đã tồn tại.`);
     const user: StaffUser = {
       id: randomUUID(),
       username: name,
@@ -74,7 +69,12 @@ export class Accounts {
       createdAt: this.clock(),
       disabled: false,
     };
-    await this.store.update((d) => d.users.push(user));
+    try {
+      await this.store.addUser(user);
+    } catch (err) {
+      if (err instanceof StoreConflictError) throw new AccountError(`Tài khoản "${name}" đã tồn tại.`);
+      throw err;
+    }
     return user;
   }
 
@@ -85,46 +85,47 @@ export class Accounts {
   async login(username: string, password: string, from: string): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
     const key = `${name.slice(0, 64)}|${from}`;
-    const reserved = this.throttle.reserve(key);
+    const reserved = await this.attempts.reserve(key, this.clock());
     if (!reserved.ok) return { ok: false, reason: 'throttled', retryAfterMs: reserved.retryAfterMs };
-    const user = this.store.data.users.find((u) => u.username === name && !u.disabled);
+    const found = await this.store.userByName(name);
+    const user = found && !found.disabled ? found : null;
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !valid) return { ok: false, reason: 'invalid' };
-    this.throttle.succeeded(key);
+    await this.attempts.succeeded(key);
     const now = this.clock();
     const token = randomBytes(32).toString('base64url');
     const session: Session = { id: sha256(token), userId: user.id, csrf: randomBytes(24).toString('base64url'), createdAt: now, lastSeenAt: now, expiresAt: now + this.sessionMs };
-    await this.store.update((d) => {
-      d.sessions = d.sessions.filter((s) => s.expiresAt > now);
-      d.sessions.push(session);
-    });
+    await this.store.addSession(session, now);
     return { ok: true, user, token, session };
   }
 
-  /** The session and user behind a cookie value, if valid and unexpired. */
-  session(token: string | undefined): { session: Session; user: StaffUser } | null {
+  /** The session and user behind a cookie value, if valid and unexpired (shared by every instance). */
+  async session(token: string | undefined): Promise<{ session: Session; user: StaffUser } | null> {
     if (!token) return null;
     const id = sha256(token);
     const now = this.clock();
-    const session = this.store.data.sessions.find((s) => s.id === id);
+    const session = await this.store.session(id);
     if (!session || session.expiresAt <= now) return null;
-    const user = this.byId(session.userId);
+    const user = await this.byId(session.userId);
     if (!user || user.disabled) return null;
-    if (now - session.lastSeenAt > 60_000) this.store.updateLazily(() => (session.lastSeenAt = now));
+    if (now - session.lastSeenAt > 60_000) await this.store.touchSession(id, now);
     return { session, user };
   }
 
   async logout(token: string | undefined): Promise<void> {
     if (!token) return;
-    const id = sha256(token);
-    await this.store.update((d) => {
-      d.sessions = d.sessions.filter((s) => s.id !== id);
-    });
+    await this.store.deleteSession(sha256(token));
   }
 
   /** On first start, the admin from ADMIN_USERNAME / ADMIN_PASSWORD, if there is no account yet. */
   async ensureInitialAdmin(initial: { username: string; password: string } | null): Promise<StaffUser | null> {
-    if (!initial || this.store.data.users.length > 0) return null;
-    return this.create(initial.username, initial.password, 'admin', 'Quản trị viên');
+    if (!initial || (await this.store.users()).length > 0) return null;
+    try {
+      return await this.create(initial.username, initial.password, 'admin', 'Quản trị viên');
+    } catch (err) {
+      // Another instance starting at the same moment created it.
+      if (err instanceof AccountError) return null;
+      throw err;
+    }
   }
 }

@@ -31,13 +31,13 @@ export const ATTACHED_TO_TICKET = 'Tin nhắn của bạn đã được gắn v�
  */
 export function escalationHandler(o: EscalationOptions): HandoffHandler {
   return async (message, request, context) => {
-    const record = o.conversations.record(message.channel, message.userId);
+    const record = await o.conversations.record(message.channel, message.userId);
     // "gặp cán bộ" alone: the question is the user's last real message before it.
     const lastQuestion = [...(record?.transcript ?? [])]
       .reverse()
       .find((t) => t.from === 'user' && t.text.trim().length > 0 && !analyse(t.text).humanRequest && analyse(t.text).smallTalk === null)?.text;
     const question = request.question.trim() || lastQuestion || message.text;
-    const existing = o.tickets.openFor(message.channel, message.userId);
+    const existing = await o.tickets.openFor(message.channel, message.userId);
     if (existing) {
       // The pipeline already added the user's message to the open ticket.
       return [{ kind: 'text', text: ATTACHED_TO_TICKET.replace('{ticket}', `#${existing.id}`) }];
@@ -71,14 +71,14 @@ export function escalationHandler(o: EscalationOptions): HandoffHandler {
 /** How the message pipeline keeps tickets up to date and respects officers who took a conversation over. */
 export function ticketHooks(tickets: Tickets, replies: OfficerReplies): TicketHooks {
   return {
-    userWrote(channel: ChannelName, userId: string, text: string, at: number) {
-      const t = tickets.openFor(channel, userId);
-      if (t) tickets.userWrote(t, text, at);
+    async userWrote(channel: ChannelName, userId: string, text: string, at: number) {
+      const t = await tickets.openFor(channel, userId);
+      if (t) await tickets.userWrote(t, text, at);
     },
     humanHandling: (channel, userId, now) => tickets.humanHandling(channel, userId, now),
-    botSaid(channel, userId, text, at) {
-      const t = tickets.openFor(channel, userId);
-      if (t) tickets.botSaid(t, text, at);
+    async botSaid(channel, userId, text, at) {
+      const t = await tickets.openFor(channel, userId);
+      if (t) await tickets.botSaid(t, text, at);
     },
     receipt: (channel, userId, ids, status, at) => replies.receipt(channel, userId, ids, status, at),
   };

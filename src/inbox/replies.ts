@@ -6,11 +6,11 @@ import { GateClosedError } from '../dispatch/send-gate.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { Ticket, TicketReply } from '../store/schema.js';
-import type { Store } from '../store/store.js';
+import type { DataStore } from '../store/types.js';
 import type { Tickets } from './tickets.js';
 
 export interface OfficerRepliesOptions {
-  readonly store: Store;
+  readonly store: DataStore;
   readonly tickets: Tickets;
   readonly conversations: Conversations;
   readonly channels: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -51,33 +51,37 @@ export class OfficerReplies {
       deliveredAt: null,
       seenAt: null,
     };
-    await this.o.store.update((d) => {
-      ticket.replies.push(reply);
-      d.audit.push({ at: reply.at, actor: by, action: 'ticket.reply', ticketId: ticket.id, detail: `${entryId ? `[${entryId}] ` : ''}${text.slice(0, 200)}` });
+    await this.o.store.updateTicket(ticket.id, (t) => t.replies.push(reply), {
+      audit: { at: reply.at, actor: by, action: 'ticket.reply', detail: `${entryId ? `[${entryId}] ` : ''}${text.slice(0, 200)}` },
     });
-    void this.deliver(ticket, reply);
+    void this.deliver(ticket, reply.id);
     return reply;
   }
 
   async retry(ticket: Ticket, replyId: string, by: string): Promise<void> {
-    const reply = ticket.replies.find((r) => r.id === replyId);
-    if (!reply || reply.status !== 'failed') return;
-    await this.o.store.update((d) => {
-      reply.status = 'queued';
-      reply.error = null;
-      d.audit.push({ at: this.now(), actor: by, action: 'ticket.retry', ticketId: ticket.id, detail: replyId });
-    });
-    void this.deliver(ticket, reply);
+    let retried = false;
+    await this.o.store.updateTicket(
+      ticket.id,
+      (t) => {
+        const reply = t.replies.find((r) => r.id === replyId);
+        if (!reply || reply.status !== 'failed') return;
+        reply.status = 'queued';
+        reply.error = null;
+        retried = true;
+      },
+      { audit: { at: this.now(), actor: by, action: 'ticket.retry', detail: replyId } },
+    );
+    if (retried) void this.deliver(ticket, replyId);
   }
 
   /** After a restart: send what was queued and never finished. */
-  resume(): number {
+  async resume(): Promise<number> {
     let n = 0;
-    for (const ticket of this.o.store.data.tickets) {
+    for (const ticket of await this.o.store.tickets({ queuedReplies: true })) {
       for (const reply of ticket.replies) {
         if (reply.status === 'queued') {
           n++;
-          void this.deliver(ticket, reply);
+          void this.deliver(ticket, reply.id);
         }
       }
     }
@@ -85,11 +89,11 @@ export class OfficerReplies {
   }
 
   /** Delivery receipts from the platform (Messenger delivery/read, Zalo received/seen). */
-  receipt(channel: ChannelName, userId: string, messageIds: readonly string[], status: 'delivered' | 'seen', at: number): void {
-    const ticket = this.o.tickets.openFor(channel, userId) ?? [...this.o.store.data.tickets].reverse().find((t) => t.channel === channel && t.userId === userId);
+  async receipt(channel: ChannelName, userId: string, messageIds: readonly string[], status: 'delivered' | 'seen', at: number): Promise<void> {
+    const ticket = (await this.o.tickets.openFor(channel, userId)) ?? (await this.o.store.latestTicketFor(channel, userId));
     if (!ticket) return;
-    this.o.store.updateLazily(() => {
-      for (const reply of ticket.replies) {
+    await this.o.store.updateTicket(ticket.id, (t) => {
+      for (const reply of t.replies) {
         if (reply.status !== 'sent' || reply.sentAt === null) continue;
         // Messenger's read receipts carry only a watermark: everything sent before it is seen.
         const matches = messageIds.length > 0 ? reply.messageIds.some((id) => messageIds.includes(id)) : reply.sentAt <= at;
@@ -100,48 +104,59 @@ export class OfficerReplies {
           reply.seenAt ??= at;
         }
       }
-    });
+    }, { lazy: true });
   }
 
-  private async deliver(ticket: Ticket, reply: TicketReply): Promise<void> {
-    if (this.inFlight.has(reply.id)) return;
-    this.inFlight.add(reply.id);
+  /**
+   * Sends one queued reply. Progress (the platform ids of the parts sent) is stored after each part, so a retry or a
+   * restart resumes after the parts already sent.
+   */
+  private async deliver(ticket: Ticket, replyId: string): Promise<void> {
+    if (this.inFlight.has(replyId)) return;
+    this.inFlight.add(replyId);
+    const update = (change: (reply: TicketReply, t: Ticket) => void, lazy = false) =>
+      this.o.store.updateTicket(ticket.id, (t) => {
+        const reply = t.replies.find((r) => r.id === replyId);
+        if (reply) change(reply, t);
+      }, { lazy });
     try {
+      const current = (await this.o.store.ticket(ticket.id))?.replies.find((r) => r.id === replyId);
+      if (!current || current.status !== 'queued') return;
       const adapter = this.o.channels.get(ticket.channel);
       if (!adapter) throw new SendError('not-configured', `kênh ${ticket.channel} chưa được cấu hình`);
-      const record = this.o.conversations.record(ticket.channel, ticket.userId);
-      const messages = adapter.render(ticket.userId, [{ kind: 'text', text: reply.text }], {
+      const record = await this.o.conversations.record(ticket.channel, ticket.userId);
+      const messages = adapter.render(ticket.userId, [{ kind: 'text', text: current.text }], {
         author: 'officer',
         lastUserMessageAt: record?.lastUserMessageAt ?? ticket.lastUserMessageAt,
         now: this.now(),
       });
-      // A long reply goes out in parts; a retry resumes after the parts already sent.
-      for (const message of messages.slice(reply.messageIds.length)) {
+      let attempts = 0;
+      for (const message of messages.slice(current.messageIds.length)) {
         const sent = await withRetry(() => adapter.send(message), this.o.retry ?? DEFAULT_RETRY, undefined, () => {
-          reply.attempts += 1;
+          attempts += 1;
         });
-        reply.messageIds.push(sent.messageId);
+        await update((reply) => reply.messageIds.push(sent.messageId));
       }
       const at = this.now();
-      await this.o.store.update(() => {
+      await update((reply) => {
         reply.status = 'sent';
         reply.sentAt = at;
-        reply.attempts += 1;
+        reply.attempts += attempts + 1;
       });
-      this.o.tickets.officerReplied(ticket, at, reply.text);
-      this.o.conversations.said(ticket.channel, ticket.userId, 'officer', reply.text, at);
+      await this.o.tickets.officerReplied(ticket, at, current.text);
+      await this.o.conversations.said(ticket.channel, ticket.userId, 'officer', current.text, at);
     } catch (raw) {
       // Shutting down: the reply stays queued and goes out after the restart (resume()).
       if (raw instanceof GateClosedError) return;
       const err = raw instanceof SendError ? raw : new SendError('transient', (raw as Error)?.message ?? String(raw));
       this.o.logger.warn({ ticket: ticket.id, channel: ticket.channel, kind: err.kind, code: err.code }, 'officer reply not delivered');
-      await this.o.store.update(() => {
+      await update((reply) => {
         reply.status = 'failed';
         reply.attempts += 1;
         reply.error = err.platformMessage + (err.code !== undefined ? ` (mã ${err.code}${err.subcode !== undefined ? `/${err.subcode}` : ''})` : '');
       });
     } finally {
-      this.inFlight.delete(reply.id);
+      this.inFlight.delete(replyId);
       this.o.onChange?.(ticket);
     }
   }

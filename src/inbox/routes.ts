@@ -1,3 +1,4 @@
+import { sendStaffPage } from './staff-page.js';
 import express, { Router, type Request, type Response } from 'express';
 import { composeAnswer, type AnswerFooter } from '../conversation/answer.js';
 import { vietnamDay } from '../days.js';
@@ -123,88 +124,78 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   });
 
   // --- list and live updates -----------------------------------------------------------------------------
-  const rowsFor = (req: Request, res: Response) => {
+  const rowsFor = async (req: Request, res: Response) => {
     const staff = staffOf(res)!;
-    const list = o.tickets.list(filterOf(req), staff.user.id, String(req.query.q ?? ''));
-    return rows(list, (t) => o.tickets.sla(t), o.accounts.list(), now());
+    const [list, users] = await Promise.all([o.tickets.list(filterOf(req), staff.user.id, String(req.query.q ?? '')), o.accounts.list()]);
+    return rows(list, (t) => o.tickets.sla(t), users, now());
   };
 
-  router.get('/inbox', requireStaff(), (req, res) => {
+  router.get('/inbox', requireStaff(), async (req, res) => {
     const staff = staffOf(res)!;
-    const counts = o.tickets.counts(staff.user.id);
-    const flash = FLASH[String(req.query.ok ?? '')] ?? null;
-    res.type('html').send(
-      page({
-        title: 'Hộp thư',
-        user: staff.user,
-        csrf: staff.session.csrf,
-        unread: counts.unread,
-        live: { version: o.tickets.version, intervalMs: o.pollMs ?? 5000 },
-        flash,
-        body: listBody({ filter: filterOf(req), query: String(req.query.q ?? ''), counts, rows: rowsFor(req, res) }),
-      }),
-    );
+    const [counts, list] = await Promise.all([o.tickets.counts(staff.user.id), rowsFor(req, res)]);
+    await sendStaffPage(res, o.tickets, {
+      title: 'Hộp thư',
+      live: { version: o.tickets.version, intervalMs: o.pollMs ?? 5000 },
+      flash: FLASH[String(req.query.ok ?? '')] ?? null,
+      body: listBody({ filter: filterOf(req), query: String(req.query.q ?? ''), counts, rows: list }),
+    });
   });
 
-  router.get('/inbox/rows', requireStaff(), (req, res) => {
-    res.type('html').send(rowsFor(req, res).value);
+  router.get('/inbox/rows', requireStaff(), async (req, res) => {
+    res.type('html').send((await rowsFor(req, res)).value);
   });
 
-  router.get('/inbox/api/summary', requireStaff(), (_req, res) => {
+  router.get('/inbox/api/summary', requireStaff(), async (_req, res) => {
     const staff = staffOf(res)!;
-    const counts = o.tickets.counts(staff.user.id);
+    const counts = await o.tickets.counts(staff.user.id);
     res.json({ version: o.tickets.version, unread: counts.unread, counts: Object.fromEntries(FILTERS.map(([f]) => [f, counts[f]])) });
   });
 
   // --- one ticket ------------------------------------------------------------------------------------------
-  const ticketOf = (req: Request, res: Response): Ticket | null => {
-    const ticket = o.tickets.byId(Number(req.params.id));
-    if (!ticket) {
-      res.status(404).type('text/plain').send('Không tìm thấy phiếu.');
-      return null;
-    }
+  const ticketOf = async (req: Request, res: Response): Promise<Ticket | null> => {
+    const ticket = await o.tickets.byId(Number(req.params.id));
+    if (!ticket) res.status(404).type('text/plain').send('Không tìm thấy phiếu.');
     return ticket;
   };
 
   router.get('/inbox/tickets/:id', requireStaff(), async (req, res) => {
-    const ticket = ticketOf(req, res);
+    const ticket = await ticketOf(req, res);
     if (!ticket) return;
     const staff = staffOf(res)!;
     await o.tickets.markRead(ticket);
-    const flash = FLASH[String(req.query.ok ?? '')] ?? null;
-    res.type('html').send(
-      page({
-        title: `Phiếu #${ticket.id}`,
-        user: staff.user,
+    const [users, human, paused] = await Promise.all([
+      o.accounts.list(),
+      o.tickets.humanHandling(ticket.channel, ticket.userId),
+      o.conversations.isPaused(ticket.channel, ticket.userId, now()),
+    ]);
+    await sendStaffPage(res, o.tickets, {
+      title: `Phiếu #${ticket.id}`,
+      live: { version: o.tickets.version, intervalMs: o.pollMs ?? 5000 },
+      flash: FLASH[String(req.query.ok ?? '')] ?? null,
+      body: ticketBody({
+        ticket,
+        sla: o.tickets.sla(ticket),
+        me: staff.user,
+        users,
         csrf: staff.session.csrf,
-        unread: o.tickets.counts(staff.user.id).unread,
-        live: { version: o.tickets.version, intervalMs: o.pollMs ?? 5000 },
-        flash,
-        body: ticketBody({
-          ticket,
-          sla: o.tickets.sla(ticket),
-          me: staff.user,
-          users: o.accounts.list(),
-          csrf: staff.session.csrf,
-          categories: o.live.current.base.categories,
-          humanHandling: o.tickets.humanHandling(ticket.channel, ticket.userId) || o.conversations.isPaused(ticket.channel, ticket.userId, now()),
-          now: now(),
-        }),
+        categories: o.live.current.base.categories,
+        humanHandling: human || paused,
+        now: now(),
       }),
-    );
+    });
   });
 
-  router.get('/inbox/tickets/:id/replies', requireStaff(), (req, res) => {
-    const ticket = ticketOf(req, res);
+  router.get('/inbox/tickets/:id/replies', requireStaff(), async (req, res) => {
+    const ticket = await ticketOf(req, res);
     if (!ticket) return;
-    res.type('html').send(repliesFragment(ticket, o.accounts.list(), staffOf(res)!.session.csrf).value);
+    res.type('html').send(repliesFragment(ticket, await o.accounts.list(), staffOf(res)!.session.csrf).value);
   });
 
   /** POST actions on a ticket: do it, then back to the ticket page with a message. */
   const action = (name: string, run: (ticket: Ticket, me: string, body: Record<string, string>) => Promise<string>) =>
     router.post(`/inbox/tickets/:id/${name}`, requireStaff(), async (req, res, next) => {
       try {
-        const ticket = ticketOf(req, res);
+        const ticket = await ticketOf(req, res);
         if (!ticket) return;
         const flash = await run(ticket, staffOf(res)!.user.id, req.body as Record<string, string>);
         res.redirect(303, `/inbox/tickets/${ticket.id}?ok=${flash}`);
@@ -235,13 +226,13 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
     return 'claimed';
   });
   action('assign', async (ticket, me, body) => {
-    const assignee = o.accounts.byId(String(body.assignee ?? ''));
+    const assignee = await o.accounts.byId(String(body.assignee ?? ''));
     if (assignee && !assignee.disabled) await o.tickets.assign(ticket, assignee.id, me, assignee.displayName);
     return 'assigned';
   });
   action('close', async (ticket, me) => {
     await o.tickets.close(ticket, me);
-    o.conversations.resume(ticket.channel, ticket.userId);
+    await o.conversations.resume(ticket.channel, ticket.userId);
     if (o.survey) void o.survey.ask(ticket);
     return 'closed';
   });
@@ -255,7 +246,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
   });
   action('hand-back', async (ticket, me) => {
     await o.tickets.handBack(ticket, me);
-    o.conversations.resume(ticket.channel, ticket.userId);
+    await o.conversations.resume(ticket.channel, ticket.userId);
     return 'handed-back';
   });
   action('draft', async (ticket, me, body) => {
@@ -282,7 +273,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
     }
   });
   router.post('/inbox/tickets/:id/replies/:reply/retry', requireStaff(), async (req, res) => {
-    const ticket = ticketOf(req, res);
+    const ticket = await ticketOf(req, res);
     if (!ticket) return;
     await o.replies.retry(ticket, String(req.params.reply), staffOf(res)!.user.id);
     res.redirect(303, `/inbox/tickets/${ticket.id}?ok=retried`);

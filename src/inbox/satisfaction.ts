@@ -1,5 +1,4 @@
 import { SendError, type ChannelAdapter } from '../channels/types.js';
-import { conversationKey } from '../conversation/bot.js';
 import { encodePayload } from '../conversation/payloads.js';
 import { fill, TEXTS } from '../conversation/texts.js';
 import type { ChannelName, Choice } from '../conversation/types.js';
@@ -28,7 +27,7 @@ export class SatisfactionSurvey {
   async ask(ticket: Ticket): Promise<boolean> {
     if (ticket.rating || !ticket.replies.some((r) => r.status === 'sent')) return false;
     const adapter = this.o.channels.get(ticket.channel);
-    const record = this.o.conversations.record(ticket.channel, ticket.userId);
+    const record = await this.o.conversations.record(ticket.channel, ticket.userId);
     if (!adapter || !record) return false;
     const now = (this.o.clock ?? Date.now)();
     const choices: Choice[] = [1, 2, 3, 4, 5].map((stars) => ({ title: String(stars), payload: encodePayload({ kind: 'rating', ticket: String(ticket.id), stars }) }));
@@ -41,13 +40,13 @@ export class SatisfactionSurvey {
       this.o.logger.info({ ticket: ticket.id, reason }, 'satisfaction survey not sent');
       return false;
     }
-    this.o.tickets.surveySent(ticket, now);
+    await this.o.tickets.surveySent(ticket, now);
     // Typing "4" now means 4 stars.
-    this.o.conversations.set(conversationKey(ticket), {
+    await this.o.conversations.set(ticket, {
       awaiting: { payloads: choices.map((c) => c.payload), titles: choices.map((c) => c.title), question: null, yesNo: false },
       at: now,
     });
-    this.o.conversations.said(ticket.channel, ticket.userId, 'bot', text, now);
+    await this.o.conversations.said(ticket.channel, ticket.userId, 'bot', text, now);
     return true;
   }
 }

@@ -1,10 +1,10 @@
 import type { ChannelName } from '../conversation/types.js';
-import type { Store } from '../store/store.js';
-import { AUDIT_LIMIT, type Ticket, type TicketStatus, type TranscriptItem } from '../store/schema.js';
+import type { Ticket, TicketStatus, TranscriptItem } from '../store/schema.js';
+import type { DataStore, TicketQuery } from '../store/types.js';
 import { addWorkingMs, workingMsBetween, type WorkingCalendar } from './working-time.js';
 
 export interface TicketsOptions {
-  readonly store: Store;
+  readonly store: DataStore;
   readonly calendar: WorkingCalendar;
   readonly slaFirstResponseMs: number;
   readonly slaWarningMs: number;
@@ -44,45 +44,58 @@ const TICKET_TRANSCRIPT_LIMIT = 200;
 
 /**
  * Tickets: questions handed over to officers, their lifecycle (open → claimed → answered → closed, reopen, hand back
- * to the bot), the human-takeover rule and the SLA clock. Every change is written durably and audited.
+ * to the bot), the human-takeover rule and the SLA clock. Every change is made on the stored ticket (the current
+ * version, also with several instances) and audited.
  */
 export class Tickets {
   private changes = 0;
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly o: TicketsOptions) {}
 
-  /** Goes up with every change: the inbox page polls it to know when to refresh. */
+  /** Goes up with every change seen by this instance: the inbox page polls it to know when to refresh. */
   get version(): number {
     return this.changes;
   }
 
+  /** Something changed tickets here: open pages refresh, and listeners (other instances) are told. */
   bump(): void {
     this.changes++;
+    for (const l of this.listeners) l();
+  }
+
+  /** Another instance changed tickets: pages open here refresh too. */
+  changedElsewhere(): void {
+    this.changes++;
+  }
+
+  /** Called on every change made by this instance (the server tells the other instances). */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
   }
 
   private now(): number {
     return (this.o.clock ?? Date.now)();
   }
 
-  get all(): readonly Ticket[] {
-    return this.o.store.data.tickets;
+  all(query?: TicketQuery): Promise<Ticket[]> {
+    return this.o.store.tickets(query);
   }
 
-  byId(id: number): Ticket | undefined {
-    return this.o.store.data.tickets.find((t) => t.id === id);
+  byId(id: number): Promise<Ticket | null> {
+    return Number.isInteger(id) && id > 0 ? this.o.store.ticket(id) : Promise.resolve(null);
   }
 
   /** The user's ticket that is not closed, if any: a user has at most one. */
-  openFor(channel: ChannelName, userId: string): Ticket | undefined {
-    return this.o.store.data.tickets.find((t) => t.channel === channel && t.userId === userId && t.status !== 'closed');
+  openFor(channel: ChannelName, userId: string): Promise<Ticket | null> {
+    return this.o.store.openTicketFor(channel, userId);
   }
 
   async create(n: NewTicket): Promise<Ticket> {
     const now = this.now();
-    return this.o.store.update((d) => {
-      d.counters.ticket += 1;
-      const ticket: Ticket = {
-        id: d.counters.ticket,
+    const ticket = await this.o.store.createTicket(
+      (id) => ({
+        id,
         channel: n.channel,
         userId: n.userId,
         displayName: n.displayName,
@@ -103,28 +116,31 @@ export class Tickets {
         unread: true,
         notes: n.botNote ? [{ at: now, by: BOT_AUTHOR, text: n.botNote }] : [],
         replies: [],
-      };
-      d.tickets.push(ticket);
-      this.auditIn(d, 'bot', 'ticket.create', ticket.id, `${n.channel} ${n.reason}`);
-      this.bump();
-      return ticket;
-    });
+      }),
+      () => ({ at: now, actor: BOT_AUTHOR, action: 'ticket.create', detail: `${n.channel} ${n.reason}` }),
+    );
+    this.bump();
+    return ticket;
   }
 
   /** A message from the user while the ticket is open: kept with it, and the ticket is unread again. */
-  userWrote(ticket: Ticket, text: string, at: number): void {
-    this.o.store.updateLazily(() => {
-      pushTranscript(ticket, { at, from: 'user', text });
-      ticket.lastUserMessageAt = Math.max(ticket.lastUserMessageAt, at);
-      ticket.unread = true;
-      ticket.updatedAt = this.now();
-      if (ticket.status === 'answered') ticket.status = ticket.assignee ? 'claimed' : 'open';
-    });
+  async userWrote(ticket: Ticket, text: string, at: number): Promise<void> {
+    await this.o.store.updateTicket(
+      ticket.id,
+      (t) => {
+        pushTranscript(t, { at, from: 'user', text });
+        t.lastUserMessageAt = Math.max(t.lastUserMessageAt, at);
+        t.unread = true;
+        t.updatedAt = this.now();
+        if (t.status === 'answered') t.status = t.assignee ? 'claimed' : 'open';
+      },
+      { lazy: true },
+    );
     this.bump();
   }
 
-  botSaid(ticket: Ticket, text: string, at: number): void {
-    this.o.store.updateLazily(() => pushTranscript(ticket, { at, from: 'bot', text }));
+  async botSaid(ticket: Ticket, text: string, at: number): Promise<void> {
+    await this.o.store.updateTicket(ticket.id, (t) => pushTranscript(t, { at, from: 'bot', text }), { lazy: true });
     this.bump();
   }
 
@@ -132,8 +148,8 @@ export class Tickets {
    * A person handles this user: the ticket is claimed, or an officer replied within the takeover time and nobody
    * handed the conversation back to the bot since.
    */
-  humanHandling(channel: ChannelName, userId: string, now = this.now()): boolean {
-    const t = this.openFor(channel, userId);
+  async humanHandling(channel: ChannelName, userId: string, now = this.now()): Promise<boolean> {
+    const t = await this.openFor(channel, userId);
     if (!t) return false;
     if (t.status === 'claimed') return true;
     const replied = t.lastOfficerReplyAt;
@@ -162,7 +178,8 @@ export class Tickets {
   }
 
   async reopen(ticket: Ticket, by: string): Promise<void> {
-    if (this.openFor(ticket.channel, ticket.userId)) throw new Error('Người dùng này đang có một phiếu khác chưa đóng.');
+    const open = await this.openFor(ticket.channel, ticket.userId);
+    if (open && open.id !== ticket.id) throw new Error('Người dùng này đang có một phiếu khác chưa đóng.');
     await this.change(ticket, by, 'ticket.reopen', '', (t) => {
       t.status = t.assignee ? 'claimed' : 'open';
       t.closedAt = null;
@@ -184,47 +201,66 @@ export class Tickets {
 
   async markRead(ticket: Ticket): Promise<void> {
     if (!ticket.unread) return;
-    await this.o.store.update(() => (ticket.unread = false));
+    await this.o.store.updateTicket(ticket.id, (t) => (t.unread = false));
     this.bump();
   }
 
   /** Officer replied (called by the reply sender once the message is accepted for sending). */
-  officerReplied(ticket: Ticket, at: number, text: string): void {
-    this.o.store.updateLazily(() => {
-      ticket.firstResponseAt ??= at;
-      ticket.lastOfficerReplyAt = at;
-      ticket.updatedAt = at;
-      pushTranscript(ticket, { at, from: 'officer', text });
-      if (ticket.status !== 'closed') ticket.status = 'answered';
-    });
+  async officerReplied(ticket: Ticket, at: number, text: string): Promise<void> {
+    await this.o.store.updateTicket(
+      ticket.id,
+      (t) => {
+        t.firstResponseAt ??= at;
+        t.lastOfficerReplyAt = at;
+        t.updatedAt = at;
+        pushTranscript(t, { at, from: 'officer', text });
+        if (t.status !== 'closed') t.status = 'answered';
+      },
+      { lazy: true },
+    );
     this.bump();
   }
 
   /** The 1–5 survey went out to the ticket's user: from now on their rating counts. */
-  surveySent(ticket: Ticket, at: number): void {
-    this.o.store.updateLazily(() => (ticket.surveySentAt = at));
+  async surveySent(ticket: Ticket, at: number): Promise<void> {
+    await this.o.store.updateTicket(ticket.id, (t) => (t.surveySentAt = at), { lazy: true });
   }
 
   /**
    * A rating counts only from the ticket's own user, for a closed ticket that an officer answered and whose survey
    * was sent, once. Anything else (a payload typed by someone else, a rating of an open ticket) is ignored.
    */
-  rate(ticket: Ticket, from: { channel: ChannelName; userId: string }, stars: number, at: number): boolean {
-    const answered = ticket.replies.some((r) => r.status === 'sent');
-    if (ticket.channel !== from.channel || ticket.userId !== from.userId || ticket.status !== 'closed' || !ticket.surveySentAt || !answered || ticket.rating) return false;
-    const officer = ticket.assignee ?? [...ticket.replies].reverse().find((r) => r.status === 'sent')?.by ?? null;
-    this.o.store.updateLazily(() => (ticket.rating = { stars, at, officer, comment: null }));
-    this.bump();
-    return true;
+  async rate(id: number, from: { channel: ChannelName; userId: string }, stars: number, at: number): Promise<boolean> {
+    let counted = false;
+    await this.o.store.updateTicket(
+      id,
+      (t) => {
+        const answered = t.replies.some((r) => r.status === 'sent');
+        if (t.channel !== from.channel || t.userId !== from.userId || t.status !== 'closed' || !t.surveySentAt || !answered || t.rating) return;
+        const officer = t.assignee ?? [...t.replies].reverse().find((r) => r.status === 'sent')?.by ?? null;
+        t.rating = { stars, at, officer, comment: null };
+        counted = true;
+      },
+      { lazy: true },
+    );
+    if (counted) this.bump();
+    return counted;
   }
 
   /** "Góp ý: …" after the rating, by the same user, once. */
-  comment(ticket: Ticket, from: { channel: ChannelName; userId: string }, text: string): boolean {
-    const rating = ticket.rating;
-    if (ticket.channel !== from.channel || ticket.userId !== from.userId || !rating || rating.comment !== null) return false;
-    this.o.store.updateLazily(() => (rating.comment = text.slice(0, 2000)));
-    this.bump();
-    return true;
+  async comment(id: number, from: { channel: ChannelName; userId: string }, text: string): Promise<boolean> {
+    let counted = false;
+    await this.o.store.updateTicket(
+      id,
+      (t) => {
+        if (t.channel !== from.channel || t.userId !== from.userId || !t.rating || t.rating.comment !== null) return;
+        t.rating.comment = text.slice(0, 2000);
+        counted = true;
+      },
+      { lazy: true },
+    );
+    if (counted) this.bump();
+    return counted;
   }
 
   sla(ticket: Ticket, now = this.now()): SlaView {
@@ -235,11 +271,11 @@ export class Tickets {
   }
 
   /** Tickets for a filter, most urgent first: past SLA, then near it, then the oldest. */
-  list(filter: TicketFilter, me: string, query = ''): Ticket[] {
+  async list(filter: TicketFilter, me: string, query = ''): Promise<Ticket[]> {
     const q = query.trim().toLowerCase();
     const now = this.now();
     const rank: Record<SlaState, number> = { late: 0, near: 1, ok: 2, met: 3 };
-    return this.o.store.data.tickets
+    return (await this.o.store.tickets())
       .filter((t) => matchesFilter(t, filter, me))
       .filter((t) => q === '' || searchable(t).includes(q) || `#${t.id}` === q || String(t.id) === q)
       .sort((a, b) => {
@@ -249,14 +285,14 @@ export class Tickets {
   }
 
   /** Tickets not closed, by SLA state (metrics). */
-  openBySla(now = this.now()): Record<SlaState, number> {
+  async openBySla(now = this.now()): Promise<Record<SlaState, number>> {
     const out: Record<SlaState, number> = { late: 0, near: 0, ok: 0, met: 0 };
-    for (const t of this.o.store.data.tickets) if (t.status !== 'closed') out[this.sla(t, now).state]++;
+    for (const t of await this.o.store.tickets({ statuses: ['open', 'claimed', 'answered'] })) out[this.sla(t, now).state]++;
     return out;
   }
 
-  counts(me: string): Record<TicketFilter, number> & { unread: number } {
-    const tickets = this.o.store.data.tickets;
+  async counts(me: string): Promise<Record<TicketFilter, number> & { unread: number }> {
+    const tickets = await this.o.store.tickets();
     const count = (f: TicketFilter) => tickets.filter((t) => matchesFilter(t, f, me)).length;
     return {
       open: count('open'),
@@ -270,21 +306,20 @@ export class Tickets {
   }
 
   private async change(ticket: Ticket, by: string, action: string, detail: string, apply: (t: Ticket) => void): Promise<void> {
-    await this.o.store.update((d) => {
-      apply(ticket);
-      ticket.updatedAt = this.now();
-      this.auditIn(d, by, action, ticket.id, detail);
-    });
+    const now = this.now();
+    await this.o.store.updateTicket(
+      ticket.id,
+      (t) => {
+        apply(t);
+        t.updatedAt = now;
+      },
+      { audit: { at: now, actor: by, action, detail } },
+    );
     this.bump();
   }
 
   audit(actor: string, action: string, ticketId: number | null, detail: string): Promise<void> {
-    return this.o.store.update((d) => this.auditIn(d, actor, action, ticketId, detail));
-  }
-
-  private auditIn(d: { audit: Array<{ at: number; actor: string; action: string; ticketId: number | null; detail: string }> }, actor: string, action: string, ticketId: number | null, detail: string): void {
-    d.audit.push({ at: this.now(), actor, action, ticketId, detail });
-    if (d.audit.length > AUDIT_LIMIT) d.audit.splice(0, d.audit.length - AUDIT_LIMIT);
+    return this.o.store.audit({ at: this.now(), actor, action, ticketId, detail });
   }
 }
 

@@ -9,7 +9,7 @@ export interface MetricsSources {
   /** Platform calls in flight and waiting, per channel. */
   readonly sends: () => ReadonlyArray<{ channel: string; inFlight: number; queued: number }>;
   /** Open tickets (not closed) by SLA state. */
-  readonly openTickets: () => Readonly<Record<string, number>>;
+  readonly openTickets: () => Promise<Readonly<Record<string, number>>>;
   readonly knowledge: () => { entries: number; drafts: number; lastReloadOk: boolean; loadedAt: number };
   /** Zalo's token state, or null when the channel is off. */
   readonly zaloToken: () => 'ok' | 'needs-reauth' | 'no-token' | null;
@@ -31,11 +31,20 @@ export class Metrics {
 
   constructor(sources: MetricsSources) {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
-    const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
-      new Gauge({ name: `${PREFIX}${name}`, help, labelNames, registers: [this.registry], collect() { this.reset(); collect(this); } });
+    const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void | Promise<void>) =>
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        labelNames,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          await collect(this);
+        },
+      });
     gauge('sends_in_flight', 'Platform calls in flight per channel', ['channel'], (g) => sources.sends().forEach((s) => g.set({ channel: s.channel }, s.inFlight)));
     gauge('sends_queued', 'Platform calls waiting for a slot per channel', ['channel'], (g) => sources.sends().forEach((s) => g.set({ channel: s.channel }, s.queued)));
-    gauge('tickets_open', 'Tickets not closed, by SLA state', ['sla'], (g) => Object.entries(sources.openTickets()).forEach(([sla, n]) => g.set({ sla }, n)));
+    gauge('tickets_open', 'Tickets not closed, by SLA state', ['sla'], async (g) => Object.entries(await sources.openTickets()).forEach(([sla, n]) => g.set({ sla }, n)));
     gauge('knowledge_entries', 'Entries served (drafts apart)', ['kind'], (g) => {
       const k = sources.knowledge();
       g.set({ kind: 'served' }, k.entries);

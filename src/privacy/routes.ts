@@ -1,3 +1,4 @@
+import { sendStaffPage } from '../inbox/staff-page.js';
 import { Router, type Response } from 'express';
 import { adminNav } from '../admin/views.js';
 import type { ChannelName } from '../conversation/types.js';
@@ -46,13 +47,13 @@ export function privacyRoutes(o: PrivacyRoutesOptions): Router {
   const render = (res: Response, message: Html | null, channel = 'messenger', user = '', status = 200) => {
     const staff = staffOf(res)!;
     const body = privacyBody({ csrf: staff.session.csrf, retentionMonths: o.retentionMonths, message, channel, user });
-    res.status(status).type('html').send(page({ title: 'Dữ liệu cá nhân', user: staff.user, csrf: staff.session.csrf, body, unread: o.tickets.counts(staff.user.id).unread }));
+    return sendStaffPage(res, o.tickets, { title: 'Dữ liệu cá nhân', body, status });
   };
   /** Channel and user from the form; "#12" means the user of ticket 12. */
-  const target = (body: Record<string, unknown>): { channel: ChannelName; userId: string } | null => {
+  const target = async (body: Record<string, unknown>): Promise<{ channel: ChannelName; userId: string } | null> => {
     const user = String(body.user ?? '').trim();
     if (/^#\d{1,9}$/.test(user)) {
-      const ticket = o.tickets.byId(Number(user.slice(1)));
+      const ticket = await o.tickets.byId(Number(user.slice(1)));
       return ticket && !ticket.erasedAt ? { channel: ticket.channel, userId: ticket.userId } : null;
     }
     const channel = CHANNELS.find(([id]) => id === body.channel)?.[0];
@@ -63,9 +64,9 @@ export function privacyRoutes(o: PrivacyRoutesOptions): Router {
 
   router.post('/admin/privacy/export', async (req, res, next) => {
     const body = req.body as Record<string, unknown>;
-    const who = target(body);
-    if (!who) return render(res, html`Không tìm thấy người dùng hoặc phiếu này.`, String(body.channel ?? ''), String(body.user ?? ''), 404);
     try {
+      const who = await target(body);
+      if (!who) return await render(res, html`Không tìm thấy người dùng hoặc phiếu này.`, String(body.channel ?? ''), String(body.user ?? ''), 404);
       const data = await o.personalData.export(who.channel, who.userId);
       await o.tickets.audit(staffOf(res)!.user.id, 'privacy.export', null, `${who.channel}:${o.userKey(who.channel, who.userId)}`);
       res.type('application/json; charset=utf-8').attachment(`du-lieu-${who.channel}-${who.userId.replace(/[^\w-]/g, '_')}.json`).send(`${JSON.stringify(data, null, 2)}\n`);
@@ -76,13 +77,13 @@ export function privacyRoutes(o: PrivacyRoutesOptions): Router {
 
   router.post('/admin/privacy/erase', async (req, res, next) => {
     const body = req.body as Record<string, unknown>;
-    const who = target(body);
-    if (!who) return render(res, html`Không tìm thấy người dùng hoặc phiếu này.`, String(body.channel ?? ''), String(body.user ?? ''), 404);
-    if (body.confirm !== 'yes') return render(res, html`Hãy đánh dấu ô xác nhận trước khi xoá.`, who.channel, String(body.user ?? ''), 400);
     try {
+      const who = await target(body);
+      if (!who) return await render(res, html`Không tìm thấy người dùng hoặc phiếu này.`, String(body.channel ?? ''), String(body.user ?? ''), 404);
+      if (body.confirm !== 'yes') return await render(res, html`Hãy đánh dấu ô xác nhận trước khi xoá.`, who.channel, String(body.user ?? ''), 400);
       const report = await o.personalData.erase(who.channel, who.userId);
       await o.tickets.audit(staffOf(res)!.user.id, 'privacy.erase', null, `${who.channel}:${o.userKey(who.channel, who.userId)}`);
-      render(res, html`Đã xoá: ${erasureSummary(report)}.`);
+      await render(res, html`Đã xoá: ${erasureSummary(report)}.`);
     } catch (err) {
       next(err);
     }

@@ -2,8 +2,8 @@ import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log.js';
 import type { Activity, ActivityLog } from '../reports/activity.js';
 import { vietnamMonth } from '../days.js';
-import type { Store } from '../store/store.js';
-import { applyRetention, collectUserData, eraseUser, retentionCutoff, type ErasureCounts, type UserData } from './personal-data.js';
+import type { DataStore } from '../store/types.js';
+import { retentionCutoff, type ErasureCounts, type UserData } from './personal-data.js';
 
 export interface UserDataExport extends UserData {
   readonly exportedAt: string;
@@ -16,7 +16,7 @@ export interface ErasureReport extends ErasureCounts {
 }
 
 export interface PersonalDataOptions {
-  readonly store: Store;
+  readonly store: DataStore;
   readonly activity: ActivityLog;
   readonly retentionMonths: number;
   readonly logger: Logger;
@@ -45,13 +45,15 @@ export class PersonalData {
   async export(channel: ChannelName, userId: string): Promise<UserDataExport> {
     return {
       exportedAt: new Date(this.now()).toISOString(),
-      ...collectUserData(this.o.store.data, channel, userId),
+      channel,
+      userId,
+      ...(await this.o.store.userData(channel, userId)),
       activity: await this.o.activity.linesOf(channel, userId),
     };
   }
 
   async erase(channel: ChannelName, userId: string): Promise<ErasureReport> {
-    const counts = await this.o.store.update((d) => eraseUser(d, channel, userId, this.now()));
+    const counts = await this.o.store.eraseUser(channel, userId, this.now());
     const activityLines = await this.o.activity.forget(channel, userId);
     await this.o.compactJournal?.();
     this.o.onChange?.();
@@ -63,7 +65,7 @@ export class PersonalData {
   /** Removes the personal part of everything older than the retention period. */
   async applyRetention(): Promise<ErasureReport> {
     const cutoff = retentionCutoff(this.now(), this.o.retentionMonths);
-    const counts = await this.o.store.update((d) => applyRetention(d, cutoff, this.now()));
+    const counts = await this.o.store.applyRetention(cutoff, this.now());
     const activityLines = await this.o.activity.unlinkBefore(vietnamMonth(cutoff));
     await this.o.compactJournal?.();
     if (counts.tickets > 0) this.o.onChange?.();

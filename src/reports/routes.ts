@@ -1,10 +1,9 @@
+import { sendStaffPage } from '../inbox/staff-page.js';
 import { Router, type Request, type Response } from 'express';
 import type { Knowledge } from '../conversation/knowledge.js';
 import type { Tickets } from '../inbox/tickets.js';
 import type { WorkingCalendar } from '../inbox/working-time.js';
-import type { Store } from '../store/store.js';
-import { page } from '../web/layout.js';
-import { staffOf } from '../web/session.js';
+import type { DataStore } from '../store/types.js';
 import type { ActivityLog } from './activity.js';
 import { toCsv, toJson, toMarkdown } from './format.js';
 import type { Report } from './report.js';
@@ -13,7 +12,7 @@ import { reportFor } from './source.js';
 import { reportBody } from './views.js';
 
 export interface ReportRoutesOptions {
-  readonly store: Store;
+  readonly store: DataStore;
   readonly activity: ActivityLog;
   readonly tickets: Tickets;
   readonly knowledge: () => Knowledge;
@@ -29,7 +28,7 @@ export function reportRoutes(o: ReportRoutesOptions): Router {
   const report = async (req: Request): Promise<{ report: Report; fromDay: string; toDay: string }> => {
     // By default the last 30 days.
     const p = periodFromQuery(req.query, now(), 29);
-    const r = await reportFor({ data: o.store.data, activity: o.activity, knowledge: o.knowledge(), calendar: o.calendar }, p.from, p.to);
+    const r = await reportFor({ data: await o.store.snapshot(), activity: o.activity, knowledge: o.knowledge(), calendar: o.calendar }, p.from, p.to);
     return { report: r, fromDay: p.fromDay, toDay: p.toDay };
   };
   const badPeriod = (res: Response, err: unknown): boolean => {
@@ -41,8 +40,7 @@ export function reportRoutes(o: ReportRoutesOptions): Router {
   router.get('/admin/reports', async (req, res, next) => {
     try {
       const { report: r, fromDay, toDay } = await report(req);
-      const staff = staffOf(res)!;
-      res.type('html').send(page({ title: 'Báo cáo', user: staff.user, csrf: staff.session.csrf, body: reportBody(r, fromDay, toDay), unread: o.tickets.counts(staff.user.id).unread }));
+      await sendStaffPage(res, o.tickets, { title: 'Báo cáo', body: reportBody(r, fromDay, toDay) });
     } catch (err) {
       if (!badPeriod(res, err)) next(err);
     }

@@ -47,10 +47,11 @@ export interface DataSnapshot {
   readonly journal: string;
 }
 
-export function takeSnapshot(data: Readonly<Schema>, journal: { snapshot(): { text: string; pending: number; seen: number } }): DataSnapshot {
+export function takeSnapshot(store: { serialize(): { json: string; data: Readonly<Schema> } }, journal: { snapshot(): { text: string; pending: number; seen: number } }): DataSnapshot {
   const j = journal.snapshot();
+  const { json, data } = store.serialize();
   return {
-    storeJson: JSON.stringify(data),
+    storeJson: json,
     schemaVersion: data.version,
     counts: {
       conversations: Object.keys(data.conversations).length,

@@ -1,30 +1,8 @@
 import type { ConversationStates } from '../conversation/bot.js';
 import { EMPTY_STATE, type ConversationState } from '../conversation/respond.js';
 import type { ChannelName, Reply } from '../conversation/types.js';
-import {
-  DELIVERY_FAILURE_LIMIT,
-  TRANSCRIPT_LIMIT,
-  TRANSCRIPT_TEXT_LIMIT,
-  type ConversationRecord,
-  type DeliveryFailure,
-  type Schema,
-  type TranscriptItem,
-} from './schema.js';
-import type { Store } from './store.js';
-
-function key(channel: ChannelName, userId: string): string {
-  return `${channel}:${userId}`;
-}
-
-function ensure(data: Schema, channel: ChannelName, userId: string): ConversationRecord {
-  const k = key(channel, userId);
-  let record = data.conversations[k];
-  if (!record) {
-    record = { channel, userId, displayName: null, state: EMPTY_STATE, lastUserMessageAt: 0, transcript: [], pausedUntil: 0 };
-    data.conversations[k] = record;
-  }
-  return record;
-}
+import { TRANSCRIPT_LIMIT, TRANSCRIPT_TEXT_LIMIT, type ConversationRecord, type DeliveryFailure, type TranscriptItem } from './schema.js';
+import type { DataStore } from './types.js';
 
 function append(record: ConversationRecord, item: TranscriptItem): void {
   const limit = TRANSCRIPT_TEXT_LIMIT[item.from];
@@ -44,69 +22,70 @@ export function replyText(reply: Reply): string {
   }
 }
 
-/** Conversations kept in the store: the bot's pending choices, the transcript, the user's last message time. */
+type Who = { readonly channel: ChannelName; readonly userId: string };
+
+/**
+ * Conversations kept in the store: the bot's pending choices, the transcript, the user's last message time, a
+ * takeover pause. Most changes are `lazy`: the embedded store batches them into one write per half second (a crash
+ * loses at most that much context); PostgreSQL writes every change at once, so the next message of the user finds
+ * it on any instance.
+ */
 export class Conversations implements ConversationStates {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: DataStore) {}
 
-  get(k: string): ConversationState | undefined {
-    return this.store.data.conversations[k]?.state;
+  async get(who: Who): Promise<ConversationState | undefined> {
+    return (await this.store.conversation(who.channel, who.userId))?.state;
   }
 
-  set(k: string, state: ConversationState): void {
-    const record = this.store.data.conversations[k];
-    if (record) this.store.updateLazily(() => (record.state = state));
+  async set(who: Who, state: ConversationState): Promise<void> {
+    await this.store.updateConversation(who.channel, who.userId, (r) => (r.state = state), { lazy: true });
   }
 
-  record(channel: ChannelName, userId: string): ConversationRecord | undefined {
-    return this.store.data.conversations[key(channel, userId)];
+  record(channel: ChannelName, userId: string): Promise<ConversationRecord | null> {
+    return this.store.conversation(channel, userId);
   }
 
   /** Records the user's message and the time it was sent: messaging windows are measured from it. */
-  userSaid(channel: ChannelName, userId: string, text: string, at: number, displayName?: string): void {
-    this.store.updateLazily((data) => {
-      const record = ensure(data, channel, userId);
-      record.lastUserMessageAt = Math.max(record.lastUserMessageAt, at);
-      if (displayName) record.displayName = displayName;
-      append(record, { at, from: 'user', text });
-    });
+  async userSaid(channel: ChannelName, userId: string, text: string, at: number, displayName?: string): Promise<void> {
+    await this.store.updateConversation(
+      channel,
+      userId,
+      (record) => {
+        record.lastUserMessageAt = Math.max(record.lastUserMessageAt, at);
+        if (displayName) record.displayName = displayName;
+        append(record, { at, from: 'user', text });
+      },
+      { lazy: true },
+    );
   }
 
-  said(channel: ChannelName, userId: string, from: 'bot' | 'officer', text: string, at: number): void {
-    this.store.updateLazily((data) => append(ensure(data, channel, userId), { at, from, text }));
+  async said(channel: ChannelName, userId: string, from: 'bot' | 'officer', text: string, at: number): Promise<void> {
+    await this.store.updateConversation(channel, userId, (record) => append(record, { at, from, text }), { lazy: true });
   }
 
   /** The user reacted or followed: the messaging window counts from now. */
-  touched(channel: ChannelName, userId: string, at: number): void {
-    this.store.updateLazily((data) => {
-      const record = ensure(data, channel, userId);
-      record.lastUserMessageAt = Math.max(record.lastUserMessageAt, at);
-    });
+  async touched(channel: ChannelName, userId: string, at: number): Promise<void> {
+    await this.store.updateConversation(channel, userId, (record) => (record.lastUserMessageAt = Math.max(record.lastUserMessageAt, at)), { lazy: true });
   }
 
-  setDisplayName(channel: ChannelName, userId: string, name: string): void {
-    this.store.updateLazily((data) => (ensure(data, channel, userId).displayName = name));
+  async setDisplayName(channel: ChannelName, userId: string, name: string): Promise<void> {
+    await this.store.updateConversation(channel, userId, (record) => (record.displayName = name), { lazy: true });
   }
 
   /** A person took over: the bot stays silent for this user until `until` (or until handed back). */
-  pause(channel: ChannelName, userId: string, until: number): void {
-    this.store.updateLazily((data) => {
-      const record = ensure(data, channel, userId);
-      record.pausedUntil = Math.max(record.pausedUntil, until);
-    });
+  async pause(channel: ChannelName, userId: string, until: number): Promise<void> {
+    await this.store.updateConversation(channel, userId, (record) => (record.pausedUntil = Math.max(record.pausedUntil, until)));
   }
 
-  resume(channel: ChannelName, userId: string): void {
-    this.store.updateLazily((data) => (ensure(data, channel, userId).pausedUntil = 0));
+  async resume(channel: ChannelName, userId: string): Promise<void> {
+    await this.store.updateConversation(channel, userId, (record) => (record.pausedUntil = 0));
   }
 
-  isPaused(channel: ChannelName, userId: string, now: number): boolean {
-    return (this.record(channel, userId)?.pausedUntil ?? 0) > now;
+  async isPaused(channel: ChannelName, userId: string, now: number): Promise<boolean> {
+    return ((await this.record(channel, userId))?.pausedUntil ?? 0) > now;
   }
 
-  async deliveryFailed(failure: DeliveryFailure): Promise<void> {
-    await this.store.update((data) => {
-      data.deliveryFailures.push(failure);
-      if (data.deliveryFailures.length > DELIVERY_FAILURE_LIMIT) data.deliveryFailures.splice(0, data.deliveryFailures.length - DELIVERY_FAILURE_LIMIT);
-    });
+  deliveryFailed(failure: DeliveryFailure): Promise<void> {
+    return this.store.addDeliveryFailure(failure);
   }
 }

@@ -164,6 +164,17 @@ export interface FeedbackRecord {
   readonly helpful: boolean;
 }
 
+/** A way of asking that real use tied to an entry (see types.ts, PhrasingProposal): the text only, never who. */
+export interface ProposalRecord {
+  readonly entryId: string;
+  readonly question: string;
+  count: number;
+  sources: Record<'choice' | 'officer' | 'helpful', number>;
+  readonly firstAt: number;
+  lastAt: number;
+  status: 'open' | 'accepted' | 'dismissed';
+}
+
 export interface Schema {
   version: number;
   /** Keyed by "channel:userId". */
@@ -175,6 +186,8 @@ export interface Schema {
   tickets: Ticket[];
   audit: AuditEntry[];
   feedback: FeedbackRecord[];
+  /** Phrasings confirmed by use, proposed to admins as alternates ("Đề xuất cách hỏi"). */
+  proposals: ProposalRecord[];
   counters: { ticket: number };
   /**
    * Per-installation secrets: the salt of user pseudonyms in the activity log, and the key that signs tokens of forms
@@ -184,5 +197,5 @@ export interface Schema {
 }
 
 export function emptyData(): Schema {
-  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: { salt: '', secret: '' } };
+  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], proposals: [], counters: { ticket: 0 }, meta: { salt: '', secret: '' } };
 }

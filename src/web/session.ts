@@ -19,9 +19,11 @@ export function staffOf(res: Response): Staff | null {
 export function loadStaff(accounts: Accounts): RequestHandler {
   return (req, res, next) => {
     const token = parseCookies(req.get('cookie'))[SESSION_COOKIE];
-    const found = accounts.session(token);
-    if (found && token) res.locals.staff = { ...found, token } satisfies Staff;
-    next();
+    if (!token) return next();
+    accounts.session(token).then((found) => {
+      if (found) res.locals.staff = { ...found, token } satisfies Staff;
+      next();
+    }, next);
   };
 }
 

@@ -115,7 +115,7 @@ describe('admin pages', () => {
     const rejected = await agent.post('/admin/drafts/bien-gioi/xe-cho-qua-kho-qua-cua-khau-the-nao/reject').type('form').send({ _csrf: csrf });
     expect(rejected.headers.location).toBe('/admin/drafts?ok=rejected');
     await expect(readFile(path.join(server.knowledgeDir, 'bien-gioi', 'xe-cho-qua-kho-qua-cua-khau-the-nao.md'))).rejects.toThrow();
-    expect(server.store.data.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['draft.approve', 'draft.reject']));
+    expect((await server.store.snapshot()).audit.map((a) => a.action)).toEqual(expect.arrayContaining(['draft.approve', 'draft.reject']));
   });
 
   it('refuses to approve a draft without a legal basis, with the report', async () => {

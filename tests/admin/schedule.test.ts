@@ -86,7 +86,7 @@ describe('the running server', () => {
     expect(first.decision).toBe('escalate');
     expect(first.id).toBeNull();
     await browser.post('/api/ask').send({ text: 'có' });
-    const ticket = server.tickets.all.find((t) => t.channel === 'web')!;
+    const ticket = (await server.tickets.all()).find((t) => t.channel === 'web')!;
     expect(ticket.notes).toEqual([{ at: Date.parse('2026-11-26T09:00:00+07:00'), by: 'bot', text: expect.stringContaining('(lich-tet) hết hiệu lực từ 26/11/2026') }]);
     const { agent } = await login(server.app, ADMIN.username, ADMIN.password);
     const page = await agent.get(`/inbox/tickets/${ticket.id}`);

@@ -86,11 +86,11 @@ export function signed(body: string, secret = FB.appSecret): Record<string, stri
 }
 
 /** Waits until `check` passes (the dispatcher works after the webhook answered). */
-export async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
   const start = Date.now();
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (err) {
       if (Date.now() - start > timeoutMs) throw err;

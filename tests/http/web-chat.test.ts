@@ -13,15 +13,15 @@ import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { silentLogger } from '../../src/log.js';
 import { DEFAULT_THRESHOLDS } from '../../src/matching/decide.js';
 import { Conversations } from '../../src/store/conversations.js';
-import { Store } from '../../src/store/store.js';
+import { LowdbDataStore } from '../../src/store/lowdb-data.js';
 import type { Express } from 'express';
 
 let app: Express;
-let store: Store;
+let store: LowdbDataStore;
 
 beforeAll(async () => {
   const knowledge = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
-  store = await Store.open(await mkdtemp(path.join(os.tmpdir(), 'web-')));
+  store = await LowdbDataStore.open(await mkdtemp(path.join(os.tmpdir(), 'web-')));
   const conversations = new Conversations(store);
   const bot = new Bot({ knowledge: () => knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, states: conversations, clock: () => Date.parse('2026-11-30T10:00:00+07:00') });
   app = createApp({
@@ -58,7 +58,7 @@ describe('web chat and /api/ask', () => {
     expect(second.body.replies[0].kind).toBe('choices');
     expect(second.body.replies[0].text).toContain('Thủ tục hải quan');
     const user = /hm_chat=([^;]+)/.exec(cookie)![1]!;
-    expect(store.data.conversations[`web:${user}`]?.transcript.map((t) => t.from)).toEqual(['user', 'bot', 'user', 'bot']);
+    expect((await store.conversation("web", user))?.transcript.map((t) => t.from)).toEqual(['user', 'bot', 'user', 'bot']);
   });
 
   it('accepts a tapped payload', async () => {

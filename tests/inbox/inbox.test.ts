@@ -36,7 +36,7 @@ describe('escalation and tickets', () => {
     server = await start();
     await userSays('u-1', 'hàng tạm nhập tái xuất có phải nộp thuế không');
     await userSays('u-1', 'cho em gặp cán bộ');
-    const ticket = server.tickets.openFor('messenger', 'u-1')!;
+    const ticket = (await server.tickets.openFor('messenger', 'u-1'))!;
     expect(ticket).toMatchObject({ id: 1, status: 'open', reason: 'user-request', question: 'hàng tạm nhập tái xuất có phải nộp thuế không' });
     expect(ticket.transcript.map((t) => t.from)).toEqual(expect.arrayContaining(['user', 'bot']));
     expect(ticket.candidates[0]?.id).toBeDefined();
@@ -46,10 +46,10 @@ describe('escalation and tickets', () => {
   it('an unanswerable question is handed over only after the user chooses "Chuyển cán bộ"', async () => {
     server = await start();
     await userSays('u-2', 'giá vàng hôm nay bao nhiêu');
-    expect(server.tickets.openFor('messenger', 'u-2')).toBeUndefined();
+    expect(await server.tickets.openFor('messenger', 'u-2')).toBeNull();
     expect(graph.texts('u-2').at(-1)).toContain('chuyển câu hỏi cho cán bộ');
     await userSays('u-2', 'có');
-    expect(server.tickets.openFor('messenger', 'u-2')).toMatchObject({ question: 'giá vàng hôm nay bao nhiêu', reason: 'no-answer' });
+    expect((await server.tickets.openFor('messenger', 'u-2'))).toMatchObject({ question: 'giá vàng hôm nay bao nhiêu', reason: 'no-answer' });
   });
 
   it('a user with an open ticket who writes again is attached to it, not to a new one', async () => {
@@ -57,8 +57,8 @@ describe('escalation and tickets', () => {
     await userSays('u-3', 'gặp cán bộ');
     await userSays('u-3', 'em cần hỏi về lô hàng gỗ');
     await userSays('u-3', 'cho gặp cán bộ');
-    expect(server.tickets.all.filter((t) => t.userId === 'u-3')).toHaveLength(1);
-    expect(server.tickets.openFor('messenger', 'u-3')!.transcript.map((t) => t.text)).toContain('em cần hỏi về lô hàng gỗ');
+    expect((await server.tickets.all()).filter((t) => t.userId === 'u-3')).toHaveLength(1);
+    expect((await server.tickets.openFor('messenger', 'u-3'))!.transcript.map((t) => t.text)).toContain('em cần hỏi về lô hàng gỗ');
     expect(graph.texts('u-3').at(-1)).toContain('đã được gắn vào phiếu số #1');
   });
 });
@@ -95,7 +95,7 @@ describe('officer inbox', () => {
     const { agent } = await login(server.app, ADMIN.username, ADMIN.password);
     const res = await agent.post('/inbox/tickets/1/close').type('form').send({ _csrf: 'forged' });
     expect(res.status).toBe(403);
-    expect(server.tickets.byId(1)!.status).toBe('open');
+    expect((await server.tickets.byId(1))!.status).toBe('open');
   });
 
   it('claiming silences the bot; the reply reaches the user; closing gives the conversation back to the bot', async () => {
@@ -103,19 +103,19 @@ describe('officer inbox', () => {
     await userSays('u-6', 'gặp cán bộ');
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     await agent.post('/inbox/tickets/1/claim').type('form').send({ _csrf: csrf });
-    expect(server.tickets.byId(1)!.status).toBe('claimed');
+    expect((await server.tickets.byId(1))!.status).toBe('claimed');
 
     const before = graph.messages.length;
     await userSays('u-6', 'thủ tục nhập khẩu máy móc');
     expect(graph.messages.length).toBe(before); // the officer handles it: the bot stays silent
-    expect(server.tickets.byId(1)!.transcript.at(-1)!.text).toBe('thủ tục nhập khẩu máy móc');
+    expect((await server.tickets.byId(1))!.transcript.at(-1)!.text).toBe('thủ tục nhập khẩu máy móc');
 
     const res = await agent.post('/inbox/tickets/1/reply').type('form').send({ _csrf: csrf, text: 'Chào anh, em gửi anh quy trình nhập khẩu…' });
     expect(res.status).toBe(303);
     await new Promise((r) => setTimeout(r, 100));
     const sent = graph.messages.at(-1)!;
     expect(sent.body).toMatchObject({ messaging_type: 'RESPONSE', message: { text: 'Chào anh, em gửi anh quy trình nhập khẩu…' } });
-    const ticket = server.tickets.byId(1)!;
+    const ticket = (await server.tickets.byId(1))!;
     expect(ticket.replies[0]).toMatchObject({ status: 'sent' });
     expect(ticket.status).toBe('answered');
     expect(ticket.firstResponseAt).not.toBeNull();
@@ -125,7 +125,7 @@ describe('officer inbox', () => {
     now += 1000;
     await userSays('u-6', 'hq làm việc thứ 7 không');
     expect(graph.texts('u-6').at(-1)).toContain('Giờ làm việc');
-    expect(server.store.data.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['login', 'ticket.claim', 'ticket.reply', 'ticket.close']));
+    expect((await server.store.snapshot()).audit.map((a) => a.action)).toEqual(expect.arrayContaining(['login', 'ticket.claim', 'ticket.reply', 'ticket.close']));
   });
 
   it("after an officer's reply the bot waits, and speaks again when the takeover times out or is handed back", async () => {
@@ -165,7 +165,7 @@ describe('officer inbox', () => {
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     await agent.post('/inbox/tickets/1/reply').type('form').send({ _csrf: csrf, text: 'Quá muộn' });
     await new Promise((r) => setTimeout(r, 100));
-    expect(server.tickets.byId(1)!.replies.at(-1)).toMatchObject({ status: 'failed', error: 'ngoài thời hạn nhắn tin 7 ngày: liên hệ qua điện thoại/email' });
+    expect((await server.tickets.byId(1))!.replies.at(-1)).toMatchObject({ status: 'failed', error: 'ngoài thời hạn nhắn tin 7 ngày: liên hệ qua điện thoại/email' });
   });
 
   it('shows a failed send with the platform reason, and retries it', async () => {
@@ -175,7 +175,7 @@ describe('officer inbox', () => {
     graph.failNext({ status: 400, error: { message: '(#551) This person isn\'t available right now.', code: 551, error_subcode: 1545041 } });
     await agent.post('/inbox/tickets/1/reply').type('form').send({ _csrf: csrf, text: 'Câu trả lời' });
     await new Promise((r) => setTimeout(r, 100));
-    const reply = server.tickets.byId(1)!.replies[0]!;
+    const reply = (await server.tickets.byId(1))!.replies[0]!;
     expect(reply).toMatchObject({ status: 'failed' });
     expect(reply.error).toContain("This person isn't available right now.");
     const page = await agent.get('/inbox/tickets/1');
@@ -183,20 +183,20 @@ describe('officer inbox', () => {
     expect(page.text).toContain('This person isn&#39;t available right now.');
     await agent.post(`/inbox/tickets/1/replies/${reply.id}/retry`).type('form').send({ _csrf: csrf });
     await new Promise((r) => setTimeout(r, 100));
-    expect(server.tickets.byId(1)!.replies[0]!.status).toBe('sent');
+    expect((await server.tickets.byId(1))!.replies[0]!.status).toBe('sent');
   });
 
   it('sends an existing FAQ answer in one click', async () => {
     server = await start();
     await userSays('u-10', 'hoàn thuế thế nào, cho gặp cán bộ');
     expect(graph.texts('u-10').at(-1)).toContain('phiếu số #1');
-    const ticket = server.tickets.byId(1)!;
+    const ticket = (await server.tickets.byId(1))!;
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     const entryId = ticket.candidates[0]!.id;
     await agent.post('/inbox/tickets/1/send-faq').type('form').send({ _csrf: csrf, entryId });
     await new Promise((r) => setTimeout(r, 100));
     expect(graph.texts('u-10').some((t) => t.startsWith('📌 '))).toBe(true);
-    expect(server.tickets.byId(1)!.replies[0]).toMatchObject({ entryId, status: 'sent' });
+    expect((await server.tickets.byId(1))!.replies[0]).toMatchObject({ entryId, status: 'sent' });
   });
 
   it('saves the conversation as a draft FAQ entry that is not served', async () => {
@@ -222,7 +222,7 @@ describe('officer inbox', () => {
     const kb = await loadKnowledgeBase(server.knowledgeDir);
     expect(kb.drafts.map((d) => d.id)).toContain(id);
     expect(kb.byId.has(id)).toBe(false); // not served until approved
-    expect(server.store.data.audit.find((a) => a.action === 'ticket.draft')?.detail).toBe(id);
+    expect((await server.store.snapshot()).audit.find((a) => a.action === 'ticket.draft')?.detail).toBe(id);
   });
 
   it('spaces out attempts after five wrong passwords and rate-limits login attempts per address', async () => {
@@ -302,6 +302,6 @@ describe('tickets from the web chat', () => {
     await new Promise((r) => setTimeout(r, 100));
     const res = await browser.get('/api/messages').query({ after: 0 });
     expect(res.body.messages.map((m: { text: string }) => m.text)).toEqual(['Xe quá tải phải hạ tải tại bãi trước khi làm thủ tục.']);
-    expect(server.tickets.byId(1)!.replies[0]!.status).toBe('sent');
+    expect((await server.tickets.byId(1))!.replies[0]!.status).toBe('sent');
   });
 });

@@ -173,9 +173,9 @@ describe('personal data requests', () => {
   it('delete erases one person and leaves the other untouched; the report counts stay', async () => {
     await twoUsers();
     const { reportFor } = await import('../../src/reports/source.js');
-    const sources = () => ({ data: server.store.data, activity: server.activity, knowledge: server.knowledge(), calendar: { days: [], holidays: new Set<string>(), utcOffsetMinutes: 420 } });
-    const before = await reportFor(sources(), 0, now + DAY);
-    const bBefore = JSON.stringify([server.conversations.record('messenger', 'user-B'), server.tickets.openFor('messenger', 'user-B')]);
+    const sources = async () => ({ data: await server.store.snapshot(), activity: server.activity, knowledge: server.knowledge(), calendar: { days: [], holidays: new Set<string>(), utcOffsetMinutes: 420 } });
+    const before = await reportFor(await sources(), 0, now + DAY);
+    const bBefore = JSON.stringify([(await server.conversations.record('messenger', 'user-B')), (await server.tickets.openFor('messenger', 'user-B'))]);
 
     const counts = await server.personalData.erase('messenger', 'user-A');
     expect(counts).toMatchObject({ conversations: 1, tickets: 1, feedback: 1 });
@@ -189,27 +189,27 @@ describe('personal data requests', () => {
     expect(activity).toContain(server.activity.userKey('messenger', 'user-B'));
     expect(await server.personalData.export('messenger', 'user-A')).toMatchObject({ conversation: null, tickets: [], feedback: [], activity: [] });
 
-    expect(JSON.stringify([server.conversations.record('messenger', 'user-B'), server.tickets.openFor('messenger', 'user-B')])).toBe(bBefore);
-    const after = await reportFor(sources(), 0, now + DAY);
+    expect(JSON.stringify([(await server.conversations.record('messenger', 'user-B')), (await server.tickets.openFor('messenger', 'user-B'))])).toBe(bBefore);
+    const after = await reportFor(await sources(), 0, now + DAY);
     expect(after.channels).toEqual(before.channels);
     // The erased ticket is closed, without its question.
-    expect(server.tickets.all.find((t) => t.erasedAt)).toMatchObject({ status: 'closed', question: ERASED_TEXT });
+    expect((await server.tickets.all()).find((t) => t.erasedAt)).toMatchObject({ status: 'closed', question: ERASED_TEXT });
   });
 
   it('the retention job on the running server erases what passed the limit and keeps the figures', async () => {
     await twoUsers();
     const { reportFor } = await import('../../src/reports/source.js');
-    const sources = () => ({ data: server.store.data, activity: server.activity, knowledge: server.knowledge(), calendar: { days: [], holidays: new Set<string>(), utcOffsetMinutes: 420 } });
+    const sources = async () => ({ data: await server.store.snapshot(), activity: server.activity, knowledge: server.knowledge(), calendar: { days: [], holidays: new Set<string>(), utcOffsetMinutes: 420 } });
     const start = FIXTURE_NOW - DAY;
     const end = now + DAY;
-    const before = await reportFor(sources(), start, end);
+    const before = await reportFor(await sources(), start, end);
     expect(await server.personalData.applyRetention()).toMatchObject({ conversations: 0, tickets: 0 });
     now += 400 * DAY;
     const counts = await server.personalData.applyRetention();
     expect(counts).toMatchObject({ conversations: 2, tickets: 2, feedback: 1 });
     expect(counts.activityLines).toBeGreaterThan(0);
     expect(await readFile(path.join(server.dataDir, 'db.json'), 'utf8')).not.toMatch(/user-A|user-B|Hoàng Long/);
-    const after = await reportFor(sources(), start, end);
+    const after = await reportFor(await sources(), start, end);
     expect(after.channels).toEqual(before.channels);
     now = FIXTURE_NOW;
   });
@@ -224,10 +224,10 @@ describe('personal data requests', () => {
     };
     await zaloEvent({ event_name: 'user_send_text', sender: { id: 'z-A' }, recipient: { id: '579745863508352884' }, message: { text: 'hq làm việc thứ 7 không', msg_id: 'w1' } });
     await zaloEvent({ event_name: 'user_send_text', sender: { id: 'z-B' }, recipient: { id: '579745863508352884' }, message: { text: 'hq làm việc thứ 7 không', msg_id: 'w2' } });
-    expect(server.conversations.record('zalo', 'z-A')).toBeDefined();
+    expect((await server.conversations.record('zalo', 'z-A'))).toBeDefined();
     await zaloEvent({ event_name: 'user_withdraw', sender: { id: 'z-A' }, recipient: { id: '579745863508352884' } });
-    expect(server.conversations.record('zalo', 'z-A')).toBeUndefined();
-    expect(server.conversations.record('zalo', 'z-B')).toBeDefined();
+    expect(await server.conversations.record('zalo', 'z-A')).toBeNull();
+    expect((await server.conversations.record('zalo', 'z-B'))).toBeDefined();
     expect((await server.personalData.export('zalo', 'z-A')).activity).toEqual([]);
     expect(server.logs.text).not.toContain('z-A');
   });
@@ -243,17 +243,17 @@ describe('personal data requests', () => {
     expect(JSON.parse(exported.text)).toMatchObject({ channel: 'messenger', userId: 'user-A' });
 
     // By ticket number, without the confirmation box: refused, nothing erased.
-    const ticketId = server.tickets.openFor('messenger', 'user-A')!.id;
+    const ticketId = (await server.tickets.openFor('messenger', 'user-A'))!.id;
     const refused = await agent.post('/admin/privacy/erase').type('form').send({ _csrf: csrf, channel: 'messenger', user: `#${ticketId}` });
     expect(refused.status).toBe(400);
-    expect(server.conversations.record('messenger', 'user-A')).toBeDefined();
+    expect((await server.conversations.record('messenger', 'user-A'))).toBeDefined();
 
     const erased = await agent.post('/admin/privacy/erase').type('form').send({ _csrf: csrf, channel: 'messenger', user: `#${ticketId}`, confirm: 'yes' });
     expect(erased.status).toBe(200);
     expect(erased.text).toContain('Đã xoá: 1 cuộc trò chuyện, 1 phiếu hỗ trợ');
-    expect(server.conversations.record('messenger', 'user-A')).toBeUndefined();
-    expect(server.conversations.record('messenger', 'user-B')).toBeDefined();
-    const audit = server.store.data.audit.filter((a) => a.action.startsWith('privacy.'));
+    expect(await server.conversations.record('messenger', 'user-A')).toBeNull();
+    expect((await server.conversations.record('messenger', 'user-B'))).toBeDefined();
+    const audit = (await server.store.snapshot()).audit.filter((a) => a.action.startsWith('privacy.'));
     expect(audit.map((a) => a.action)).toEqual(['privacy.export', 'privacy.erase']);
     expect(JSON.stringify(audit)).not.toContain('user-A');
     expect((await agent.post('/admin/privacy/erase').type('form').send({ _csrf: csrf, channel: 'messenger', user: '#9999', confirm: 'yes' })).status).toBe(404);

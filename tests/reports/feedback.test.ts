@@ -54,18 +54,18 @@ describe('feedback on answers', () => {
     expect(choices.map((c) => c.title)).toEqual(['1. Hữu ích 👍', '2. Chưa đúng 👎']);
     await messenger('u-1', choices[0]!.title, choices[0]!.payload);
     expect(graph.texts('u-1').at(-1)).toContain('Cảm ơn bạn đã đánh giá');
-    expect(server.store.data.feedback).toEqual([expect.objectContaining({ channel: 'messenger', userId: 'u-1', helpful: true, question: QUESTION, entryId: expect.any(String) })]);
-    expect(server.store.data.feedback[0]!.entryId).toBe(choices[0]!.payload.split(':').at(-1));
+    expect((await server.store.snapshot()).feedback).toEqual([expect.objectContaining({ channel: 'messenger', userId: 'u-1', helpful: true, question: QUESTION, entryId: expect.any(String) })]);
+    expect((await server.store.snapshot()).feedback[0]!.entryId).toBe(choices[0]!.payload.split(':').at(-1));
   });
 
   it('Messenger: typing "2" means 👎, which offers an officer and hands the question over', async () => {
     server = await startServer(graph.url, {}, undefined, clock);
     await messenger('u-2', QUESTION);
     await messenger('u-2', '2');
-    expect(server.store.data.feedback).toEqual([expect.objectContaining({ userId: 'u-2', helpful: false, question: QUESTION })]);
+    expect((await server.store.snapshot()).feedback).toEqual([expect.objectContaining({ userId: 'u-2', helpful: false, question: QUESTION })]);
     expect(graph.texts('u-2').at(-1)).toContain('chuyển câu hỏi cho cán bộ');
     await messenger('u-2', 'có');
-    expect(server.tickets.openFor('messenger', 'u-2')).toMatchObject({ reason: 'feedback', question: QUESTION });
+    expect((await server.tickets.openFor('messenger', 'u-2'))).toMatchObject({ reason: 'feedback', question: QUESTION });
   });
 
   it('Zalo: the answer carries 👍/👎 buttons; a tapped button and a typed "1" are both recorded', async () => {
@@ -76,7 +76,7 @@ describe('feedback on answers', () => {
     await zaloUser('z-1', buttons[1]!.payload);
     await zaloUser('z-1', 'giờ làm việc của hải quan hoành mô');
     await zaloUser('z-1', '1');
-    expect(server.store.data.feedback.map((f) => [f.channel, f.helpful, f.question])).toEqual([
+    expect((await server.store.snapshot()).feedback.map((f) => [f.channel, f.helpful, f.question])).toEqual([
       ['zalo', false, QUESTION],
       ['zalo', true, 'giờ làm việc của hải quan hoành mô'],
     ]);
@@ -86,11 +86,11 @@ describe('feedback on answers', () => {
 describe('satisfaction after an officer answered', () => {
   async function answerAndClose(channel: 'messenger' | 'zalo', user: string, say: (u: string, t: string) => Promise<void>) {
     await say(user, 'cho em gặp cán bộ');
-    const ticket = server.tickets.openFor(channel, user)!;
+    const ticket = (await server.tickets.openFor(channel, user))!;
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     await agent.post(`/inbox/tickets/${ticket.id}/claim`).type('form').send({ _csrf: csrf });
     await agent.post(`/inbox/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrf, text: 'Chào anh, hồ sơ gồm tờ khai và hợp đồng.' });
-    await eventually(() => expect(server.tickets.byId(ticket.id)!.replies[0]!.status).toBe('sent'));
+    await eventually(async () => expect((await server.tickets.byId(ticket.id))!.replies[0]!.status).toBe('sent'));
     expect((await agent.post(`/inbox/tickets/${ticket.id}/close`).type('form').send({ _csrf: csrf })).status).toBe(303);
     return ticket.id;
   }
@@ -102,10 +102,10 @@ describe('satisfaction after an officer answered', () => {
     const stars = lastQuickReplies('u-3');
     expect(stars.map((s) => s.title)).toEqual(['1', '2', '3', '4', '5']);
     await messenger('u-3', '4', stars[3]!.payload);
-    const admin = server.accounts.list().find((u) => u.username === ADMIN.username)!;
-    expect(server.tickets.byId(id)!.rating).toMatchObject({ stars: 4, officer: admin.id, comment: null });
+    const admin = (await server.accounts.list()).find((u) => u.username === ADMIN.username)!;
+    expect((await server.tickets.byId(id))!.rating).toMatchObject({ stars: 4, officer: admin.id, comment: null });
     await messenger('u-3', 'Góp ý: cán bộ trả lời nhanh, rõ ràng');
-    expect(server.tickets.byId(id)!.rating!.comment).toBe('cán bộ trả lời nhanh, rõ ràng');
+    expect((await server.tickets.byId(id))!.rating!.comment).toBe('cán bộ trả lời nhanh, rõ ràng');
     expect(graph.texts('u-3').at(-1)).toContain('Cảm ơn góp ý');
     // Officers see it on the ticket.
     const { agent } = await login(server.app, ADMIN.username, ADMIN.password);
@@ -119,8 +119,8 @@ describe('satisfaction after an officer answered', () => {
     expect(lastZaloButtons('z-2').map((b) => b.title)).toEqual(['1', '2', '3', '4', '5']);
     // Someone else replays the rating payload: ignored.
     await zaloUser('z-other', lastZaloButtons('z-2')[0]!.payload);
-    expect(server.tickets.byId(id)!.rating ?? null).toBeNull();
+    expect((await server.tickets.byId(id))!.rating ?? null).toBeNull();
     await zaloUser('z-2', '5');
-    expect(server.tickets.byId(id)!.rating).toMatchObject({ stars: 5 });
+    expect((await server.tickets.byId(id))!.rating).toMatchObject({ stars: 5 });
   });
 });

@@ -37,10 +37,10 @@ async function activity(): Promise<void> {
   await says('r-1', '1');
   await says('r-2', PRIVATE);
   await says('r-2', 'cho em gặp cán bộ');
-  const ticket = server.tickets.openFor('messenger', 'r-2')!;
+  const ticket = (await server.tickets.openFor('messenger', 'r-2'))!;
   const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
   await agent.post(`/inbox/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrf, text: 'Chào anh, hồ sơ gồm…' });
-  await eventually(() => expect(server.tickets.byId(ticket.id)!.firstResponseAt).not.toBeNull());
+  await eventually(async () => expect((await server.tickets.byId(ticket.id))!.firstResponseAt).not.toBeNull());
   await server.activity.flush();
 }
 

@@ -36,10 +36,10 @@ describe('web chat', () => {
     const first = await victim.post('/api/ask').send({ text: 'xe tải chở quá tải có qua được cửa khẩu không' });
     const victimId = cookieId(first);
     await victim.post('/api/ask').send({ text: 'cho tôi gặp cán bộ' });
-    const ticket = server.tickets.openFor('web', victimId)!;
+    const ticket = (await server.tickets.openFor('web', victimId))!;
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     await agent.post(`/inbox/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrf, text: 'Trả lời riêng cho người hỏi.' });
-    await eventually(() => expect(server!.tickets.byId(ticket.id)!.replies[0]!.status).toBe('sent'));
+    await eventually(async () => expect((await server!.tickets.byId(ticket.id))!.replies[0]!.status).toBe('sent'));
     await agent.post(`/inbox/tickets/${ticket.id}/close`).type('form').send({ _csrf: csrf });
 
     const attacker = request.agent(server.app);
@@ -47,7 +47,7 @@ describe('web chat', () => {
     expect(read.body.messages).toEqual([]);
     await attacker.post('/api/ask').send({ text: `RATE:${ticket.id}:1`, user: victimId });
     await attacker.post('/api/ask').send({ text: 'Góp ý: tệ', user: victimId });
-    expect(server.tickets.byId(ticket.id)!.rating ?? null).toBeNull();
+    expect((await server.tickets.byId(ticket.id))!.rating ?? null).toBeNull();
 
     // The person themself reads the answer.
     expect((await victim.get('/api/messages').query({ after: 0 })).body.messages.map((m: { text: string }) => m.text)).toContain('Trả lời riêng cho người hỏi.');
@@ -58,12 +58,12 @@ describe('web chat', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await request(server.app).post('/api/ask').send({ text: `câu hỏi ${i}` })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    expect(server.store.data.conversations).toSatisfy((c: object) => Object.keys(c).length === 5);
+    expect((await server.store.snapshot()).conversations).toSatisfy((c: object) => Object.keys(c).length === 5);
 
     now += 61_000;
     const replies: string[] = [];
     for (let i = 0; i < 3; i++) replies.push((await request(server.app).post('/api/ask').send({ text: 'gặp cán bộ' })).body.replies[0].text);
-    expect(server.store.data.tickets).toHaveLength(2);
+    expect((await server.store.snapshot()).tickets).toHaveLength(2);
     expect(replies[2]).toContain('chưa chuyển được');
   });
 });
@@ -72,28 +72,28 @@ describe('ratings', () => {
   it('count only for a closed ticket an officer answered, after its survey, from its own user', async () => {
     server = await startServer(graph.url, {}, undefined, clock);
     await messengerSays(server, 'psid-r', 'cho tôi gặp cán bộ', (now += 1000));
-    const ticket = server.tickets.openFor('messenger', 'psid-r')!;
+    const ticket = (await server.tickets.openFor('messenger', 'psid-r'))!;
     // Open, unanswered: the user's own rating payload is ignored.
     await messengerSays(server, 'psid-r', `${ticket.id}`, (now += 1000), `RATE:${ticket.id}:1`);
-    expect(server.tickets.byId(ticket.id)!.rating ?? null).toBeNull();
+    expect((await server.tickets.byId(ticket.id))!.rating ?? null).toBeNull();
 
     const { agent, csrf } = await login(server.app, ADMIN.username, ADMIN.password);
     await agent.post(`/inbox/tickets/${ticket.id}/close`).type('form').send({ _csrf: csrf });
     // Closed without an officer's reply: no survey, no rating.
     await messengerSays(server, 'psid-r', '1', (now += 1000), `RATE:${ticket.id}:1`);
-    expect(server.tickets.byId(ticket.id)!.rating ?? null).toBeNull();
-    expect(server.tickets.byId(ticket.id)!.surveySentAt ?? null).toBeNull();
+    expect((await server.tickets.byId(ticket.id))!.rating ?? null).toBeNull();
+    expect((await server.tickets.byId(ticket.id))!.surveySentAt ?? null).toBeNull();
 
     await agent.post(`/inbox/tickets/${ticket.id}/reopen`).type('form').send({ _csrf: csrf });
     await agent.post(`/inbox/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrf, text: 'Cán bộ trả lời.' });
-    await eventually(() => expect(server!.tickets.byId(ticket.id)!.replies[0]!.status).toBe('sent'));
+    await eventually(async () => expect((await server!.tickets.byId(ticket.id))!.replies[0]!.status).toBe('sent'));
     await agent.post(`/inbox/tickets/${ticket.id}/close`).type('form').send({ _csrf: csrf });
-    await eventually(() => expect(server!.tickets.byId(ticket.id)!.surveySentAt).toBeGreaterThan(0));
+    await eventually(async () => expect((await server!.tickets.byId(ticket.id))!.surveySentAt).toBeGreaterThan(0));
     // Someone else's payload for this ticket is ignored; the user's own counts.
     await messengerSays(server, 'psid-other', '1', (now += 1000), `RATE:${ticket.id}:1`);
-    expect(server.tickets.byId(ticket.id)!.rating ?? null).toBeNull();
+    expect((await server.tickets.byId(ticket.id))!.rating ?? null).toBeNull();
     await messengerSays(server, 'psid-r', '4', (now += 1000), `RATE:${ticket.id}:4`);
-    expect(server.tickets.byId(ticket.id)!.rating).toMatchObject({ stars: 4 });
+    expect((await server.tickets.byId(ticket.id))!.rating).toMatchObject({ stars: 4 });
   });
 });
 
@@ -111,10 +111,10 @@ describe('Zalo event time', () => {
     const fresh = event(String(now - 5000), 'z-fresh');
     expect((await request(server.app).post('/webhooks/zalo').set(zaloSigned(fresh)).send(fresh)).status).toBe(200);
     await server.dispatcher.idle();
-    expect(server.store.data.tickets).toHaveLength(1);
+    expect((await server.store.snapshot()).tickets).toHaveLength(1);
     now += 49 * 3600_000; // past the deduplication window
     expect((await request(server.app).post('/webhooks/zalo').set(zaloSigned(fresh)).send(fresh)).status).toBe(400);
     await server.dispatcher.idle();
-    expect(server.store.data.tickets).toHaveLength(1);
+    expect((await server.store.snapshot()).tickets).toHaveLength(1);
   });
 });

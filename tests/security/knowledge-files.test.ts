@@ -25,7 +25,7 @@ const ask = (s: TestServer, text: string) => s.bot.handle({ channel: 'cli', user
 
 async function officerWithTicket(s: TestServer) {
   await messengerSays(s, 'psid-draft', 'cho tôi gặp cán bộ', FIXTURE_NOW - 1000);
-  const ticket = s.tickets.openFor('messenger', 'psid-draft')!;
+  const ticket = (await s.tickets.openFor('messenger', 'psid-draft'))!;
   return { ...(await login(s.app, ADMIN.username, ADMIN.password)), ticket };
 }
 

@@ -81,17 +81,17 @@ describe('password guessing', () => {
     expect(statuses[10]).toBe(429);
   });
 
-  it('the limiters evict the least recently used address, never everyone at once', () => {
+  it('the limiters evict the least recently used address, never everyone at once', async () => {
     const limiter = new RateLimiter(2, 60_000, () => 1000, 100);
     expect([limiter.attempt('victim'), limiter.attempt('victim'), limiter.attempt('victim')]).toEqual([true, true, false]);
     for (let i = 0; i < 99; i++) limiter.attempt(`filler-${i}`);
     expect(limiter.attempt('victim')).toBe(false);
     for (let i = 0; i < 5000; i++) limiter.attempt(`flood-${i}`);
     expect(limiter.attempt('flood-4999')).toBe(true);
-    const throttle = new LoginThrottle({ freeAttempts: 1, baseDelayMs: 60_000, maxDelayMs: 60_000 }, () => 1000, 100);
-    throttle.reserve('a|1');
-    for (let i = 0; i < 99; i++) throttle.reserve(`x|${i}`);
-    expect(throttle.reserve('a|1').ok).toBe(false);
+    const throttle = new LoginThrottle({ freeAttempts: 1, baseDelayMs: 60_000, maxDelayMs: 60_000 }, 100);
+    await throttle.reserve('a|1', 1000);
+    for (let i = 0; i < 99; i++) await throttle.reserve(`x|${i}`, 1000);
+    expect((await throttle.reserve('a|1', 1000)).ok).toBe(false);
   });
 });
 

@@ -80,11 +80,11 @@ export function webChatRoutes(o: WebChatOptions): Router {
     try {
       const user = userOf(req) ?? issueUser(req, res);
       const at = now();
-      o.conversations.userSaid('web', user, text, at);
+      await o.conversations.userSaid('web', user, text, at);
       const message: IncomingMessage = { channel: 'web', userId: user, messageId: randomUUID(), timestamp: at, kind: payload ? 'choice' : 'text', text, ...(payload ? { payload } : {}) };
       o.observe?.({ kind: 'message', message });
       const response = await o.bot.handle(message, { admitTicket: () => tickets.attempt(ip) });
-      for (const r of response.replies) o.conversations.said('web', user, 'bot', replyText(r), now());
+      for (const r of response.replies) await o.conversations.said('web', user, 'bot', replyText(r), now());
       const out = response.outcome;
       res.json({ replies: response.replies, decision: out.decision, id: out.entryId, score: out.score, suggestions: out.suggestions, candidates: out.candidates });
     } catch (err) {
