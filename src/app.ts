@@ -17,7 +17,7 @@ export interface Health {
 
 export interface AppParts {
   readonly logger: Logger;
-  readonly health: () => Health;
+  readonly health: () => Promise<Health>;
   /** Routers mounted at the root, in order: channels, web chat, inbox... */
   readonly routers: readonly Router[];
   /** Zalo domain verification code, also published as a meta tag on the home page. */
@@ -41,8 +41,8 @@ export function createApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', parts.trustProxy ?? false);
   app.use(securityHeaders);
-  app.get('/healthz', (req, res) => {
-    const health = parts.health();
+  app.get('/healthz', async (req, res) => {
+    const health = await parts.health();
     // Anyone may learn whether the bot is up; which channel lacks which credential is for monitoring only.
     res.status(health.status === 'ok' ? 200 : 503).json(monitoringAllowed(req, parts.monitoringToken ?? null) ? health : { status: health.status });
   });

@@ -3,7 +3,7 @@ import { createApp, type ChannelStatus, type Health } from './app.js';
 import { MessengerAdapter } from './channels/messenger/adapter.js';
 import { GraphClient } from './channels/messenger/client.js';
 import { messengerWebhook } from './channels/messenger/webhook.js';
-import type { ChannelAdapter } from './channels/types.js';
+import type { ChannelAdapter, InboundEvent, OutboundMessage } from './channels/types.js';
 import { WebAdapter } from './channels/web/adapter.js';
 import { webChatRoutes } from './channels/web/routes.js';
 import { ZaloAdapter } from './channels/zalo/adapter.js';
@@ -74,7 +74,7 @@ export interface Server {
   readonly channels: readonly ChannelStatus[];
   readonly live: LiveKnowledge;
   knowledge(): Knowledge;
-  health(): Health;
+  health(): Promise<Health>;
   /** A consistent backup of DATA_DIR into a new folder under `outDir` (see store/backup.ts). */
   backup(outDir: string): Promise<{ dir: string; manifest: BackupManifest }>;
   /**
@@ -98,9 +98,10 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     await unlock();
     throw err;
   });
-  const journal: InboundJournal = await Journal.open(config.dataDir, clock, (line) =>
+  const journalFile = await Journal.open<InboundEvent, OutboundMessage>(config.dataDir, clock, (line) =>
     logger.warn({ line }, 'unreadable line in the inbound journal skipped'),
   );
+  const journal: InboundJournal = journalFile;
   const conversations = new Conversations(store);
   const accounts = new Accounts(store, new LoginThrottle(), config.inbox.sessionMs, clock);
   const initialAdmin = await accounts.ensureInitialAdmin(config.inbox.initialAdmin);
@@ -289,7 +290,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   const stopRetention = options.retention === false ? () => undefined : personalData.startDailyRetention();
   const backup = async (outDir: string) => {
     await activity.flush();
-    return writeBackup(config.dataDir, outDir, takeSnapshot(store, journal), clock());
+    return writeBackup(config.dataDir, outDir, takeSnapshot(store, journalFile), clock());
   };
   const stopBackups = config.backup.dir ? nightlyBackups(config.backup.dir, config.backup.keep, backup, logger, clock) : () => undefined;
 
@@ -302,15 +303,15 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       : { name: 'zalo', enabled: false, detail: `chưa cấu hình (thiếu ${config.channelsMissing.zalo.join(', ')})` },
     { name: 'web', enabled: config.webChat, detail: config.webChat ? '/chat' : 'tắt (ENABLE_WEB_CHAT=false)' },
   ];
-  const zaloProblem = (): string | null => {
+  const zaloProblem = async (): Promise<string | null> => {
     if (!zaloTokens || zaloTokens.status === 'ok') return null;
-    const held = dispatcher.heldCount('zalo');
+    const held = await dispatcher.heldCount('zalo');
     const why = zaloTokens.status === 'no-token' ? 'chưa có token' : `refresh token bị từ chối (${zaloTokens.lastError ?? 'không rõ'})`;
     return `cần cấp quyền lại Zalo OA: ${why} — chạy npm run zalo:auth${held > 0 ? `; ${held} tin trả lời đang chờ gửi` : ''}`;
   };
-  const health = (): Health => {
+  const health = async (): Promise<Health> => {
     const kb = live.current.base;
-    const zalo = zaloProblem();
+    const zalo = await zaloProblem();
     return {
       status: authFailures.size > 0 || zalo ? 'degraded' : 'ok',
       knowledge: {

@@ -85,7 +85,7 @@ describe('Messenger reliability', () => {
     await server.dispatcher.idle();
     const sent = graph.texts('5550000000000001');
     expect(sent[0]).toContain('hoàn thuế');
-    expect(server.journal.unfinished()).toEqual([]);
+    expect(await server.journal.unfinished()).toEqual([]);
     // Meta redelivers the same event after the restart: not answered twice.
     const body = JSON.stringify({ object: 'page', entry: [{ id: '1', time: 1, messaging: [{ sender: { id: '5550000000000001' }, recipient: { id: '1' }, timestamp: message.timestamp, message: { mid: 'm_crash-1', text: message.text } }] }] });
     expect((await request(server.app).post('/webhooks/messenger').set(signed(body)).send(body)).status).toBe(200);

@@ -190,7 +190,7 @@ describe('Zalo send and tokens', () => {
     expect(health.status).toBe(503);
     expect(health.body.channels.zalo.detail).toContain('cần cấp quyền lại Zalo OA');
     expect(health.body.channels.zalo.detail).toContain('1 tin trả lời đang chờ gửi');
-    expect(server.journal.unfinished()).toHaveLength(1);
+    expect(await server.journal.unfinished()).toHaveLength(1);
     expect(server.logs.text).toContain('ALERT');
     expect(server.logs.text).not.toContain('refresh-0');
   });
@@ -230,7 +230,7 @@ describe('npm run zalo:auth', () => {
     server = await start({ ZALO_REDIRECT_URI: 'https://bot.example.vn/zalo/callback' });
     await post(await zaloFixture('user_send_text.json'));
     await server.dispatcher.idle();
-    expect(server.dispatcher.heldCount('zalo')).toBe(1);
+    expect(await server.dispatcher.heldCount('zalo')).toBe(1);
     zalo.refreshError = null;
 
     const { spawn } = await import('node:child_process');
@@ -259,7 +259,7 @@ describe('npm run zalo:auth', () => {
     await new Promise((r) => setTimeout(r, 300));
     await server.dispatcher.idle();
     expect(zalo.texts(userId).at(-1)).toMatch(/tạm nhập tái xuất/i);
-    expect(server.journal.unfinished()).toEqual([]);
+    expect(await server.journal.unfinished()).toEqual([]);
     expect((await request(server.app).get('/healthz')).status).toBe(200);
   });
 });

@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { SendError, type ChannelAdapter, type InboundEvent, type OutboundMessage } from '../channels/types.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
-import type { Journal, PendingEvent } from '../store/journal.js';
+import type { InboundQueue, QueuedEvent, UserLease } from '../store/types.js';
 import type { Pipeline } from './pipeline.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { GateClosedError, typingIfFree, type SendGate } from './send-gate.js';
 
-export type InboundJournal = Journal<InboundEvent, OutboundMessage>;
+export type InboundJournal = InboundQueue<InboundEvent, OutboundMessage>;
+type Pending = QueuedEvent<InboundEvent, OutboundMessage>;
 
 /** An event as a webhook hands it over: a stable id for deduplication and the key that orders it. */
 export interface Delivery {
@@ -29,26 +31,41 @@ export interface DispatcherOptions {
   readonly observe?: (event: InboundEvent) => void;
   /** Called when a send fails for good with an authentication problem: an admin must renew the token. */
   readonly onAuthFailure?: (channel: ChannelName, err: SendError) => void;
+  /** How long a user is ours once claimed; renewed while we work. Another instance takes over after it. */
+  readonly leaseMs?: number;
+  /** How often to look for work this instance was not told about (another instance's, or one that died). */
+  readonly pollMs?: number;
+  /** Users worked on at once (each user's events one after another). */
+  readonly maxUsers?: number;
 }
 
 function userOf(event: InboundEvent): { channel: ChannelName; userId: string } {
   return event.kind === 'message' ? { channel: event.message.channel, userId: event.message.userId } : { channel: event.channel, userId: event.userId };
 }
 
+export const DEFAULT_LEASE_MS = 30_000;
+
 /**
- * Takes acknowledged events from the webhooks to the platforms: writes them to the journal (durable before the
- * webhook answers), then processes each user's events one after another — different users in parallel — and sends
- * the replies with retries, journaling progress so a restart resumes without repeating finished sends.
+ * Takes acknowledged events from the webhooks to the platforms. Events are stored in the queue (durable before the
+ * webhook answers); a worker claims one user at a time and processes that user's events in order — different users
+ * in parallel, on this instance or another one sharing the queue — then sends the replies with retries, recording
+ * progress so a restart (or another instance, after the lease) resumes without repeating finished sends.
  */
 export class Dispatcher {
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly owner = randomUUID();
+  private readonly active = new Set<Promise<void>>();
   private stopping = false;
-  /** Events whose replies wait for a channel's credentials to be renewed. */
-  private readonly held = new Map<ChannelName, Array<PendingEvent<InboundEvent, OutboundMessage>>>();
+  private kicking: Promise<void> | null = null;
+  private again = false;
+  private poller: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: DispatcherOptions) {}
 
-  /** Durably accepts events (dropping redeliveries) and schedules them. Resolves when they are safe on disk. */
+  private get leaseMs(): number {
+    return this.o.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** Durably accepts events (dropping redeliveries) and starts on them. Resolves when they are safe. */
   async receive(deliveries: readonly Delivery[]): Promise<number> {
     const accepted = await this.o.journal.accept(
       deliveries.map((d) => {
@@ -56,63 +73,113 @@ export class Dispatcher {
         return { id: d.id, key: `${channel}:${userId}`, event: d.event };
       }),
     );
-    for (const p of accepted) {
-      this.o.observe?.(p.event);
-      this.schedule(p);
-    }
+    for (const p of accepted) this.o.observe?.(p.event);
+    if (accepted.length > 0) this.kick();
     return accepted.length;
   }
 
-  /** Schedules what the journal holds unfinished (after a restart). */
-  resume(): number {
-    const unfinished = this.o.journal.unfinished();
-    for (const p of unfinished) this.schedule(p);
-    if (unfinished.length > 0) this.o.logger.info({ count: unfinished.length }, 'resuming unfinished inbound events');
-    return unfinished.length;
+  /** Starts on what the queue holds unfinished (after a restart), and keeps looking for work now and then. */
+  resume(): void {
+    this.kick();
+    if (this.o.pollMs && !this.poller) {
+      this.poller = setInterval(() => this.kick(), this.o.pollMs);
+      this.poller.unref();
+    }
   }
 
   /** Sends what was held for a channel whose credentials were just renewed. */
-  release(channel: ChannelName): number {
-    const held = this.held.get(channel) ?? [];
-    this.held.delete(channel);
-    for (const p of held) this.schedule(p);
-    if (held.length > 0) this.o.logger.info({ channel, count: held.length }, 'sending replies held while the channel was not authorised');
-    return held.length;
+  async release(channel: ChannelName): Promise<number> {
+    const n = await this.o.journal.release(channel);
+    if (n > 0) this.o.logger.info({ channel, count: n }, 'sending replies held while the channel was not authorised');
+    this.kick();
+    return n;
   }
 
-  heldCount(channel: ChannelName): number {
-    return this.held.get(channel)?.length ?? 0;
+  heldCount(channel: ChannelName): Promise<number> {
+    return this.o.journal.held(channel);
   }
 
-  /** Resolves when every queue is empty (tests, graceful shutdown). */
+  /** Resolves when this instance has nothing left to do (tests, graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+    for (;;) {
+      if (this.kicking) await this.kicking;
+      if (this.active.size === 0) {
+        // One more look: work may have been accepted while the last user was finishing.
+        await this.fill();
+        if (this.active.size === 0) return;
+      }
+      await Promise.all([...this.active]);
+    }
   }
 
   /**
-   * Graceful shutdown: no new event or send starts; sends in flight finish and are journaled. Everything else stays
-   * in the journal, unfinished, and the next start resumes it: nothing lost, nothing sent twice.
+   * Graceful shutdown: no new event or send starts; sends in flight finish and are recorded. Everything else stays
+   * in the queue, unfinished, and the next start (or another instance) resumes it: nothing lost, nothing sent twice.
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.poller) clearInterval(this.poller);
     for (const gate of this.o.gates.values()) gate.close();
-    await this.idle();
+    while (this.active.size > 0 || this.kicking) {
+      if (this.kicking) await this.kicking;
+      await Promise.all([...this.active]);
+    }
   }
 
-  private schedule(p: PendingEvent<InboundEvent, OutboundMessage>): void {
-    const previous = this.queues.get(p.key) ?? Promise.resolve();
-    const next = previous.then(() => this.process(p)).catch((err: unknown) => {
-      if (err instanceof GateClosedError) return;
-      this.o.logger.error({ err, id: p.id }, 'event processing failed');
-    });
-    this.queues.set(p.key, next);
-    void next.finally(() => {
-      if (this.queues.get(p.key) === next) this.queues.delete(p.key);
-    });
-  }
-
-  private async process(p: PendingEvent<InboundEvent, OutboundMessage>): Promise<void> {
+  /** Claims users with waiting work until none is left or enough are being worked on. */
+  private kick(): void {
     if (this.stopping) return;
+    if (this.kicking) {
+      this.again = true;
+      return;
+    }
+    this.kicking = this.fill()
+      .catch((err: unknown) => this.o.logger.error({ err }, 'could not claim work from the inbound queue'))
+      .finally(() => {
+        this.kicking = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async fill(): Promise<void> {
+    while (!this.stopping && this.active.size < (this.o.maxUsers ?? 256)) {
+      const lease = await this.o.journal.claim(this.owner, this.leaseMs);
+      if (!lease) return;
+      const work = this.work(lease).finally(() => {
+        this.active.delete(work);
+        this.kick();
+      });
+      this.active.add(work);
+    }
+  }
+
+  /** One user's events, in order, while the lease is ours; then events that arrived meanwhile; then let go. */
+  private async work(lease: UserLease<InboundEvent, OutboundMessage>): Promise<void> {
+    const renewal = setInterval(() => void lease.renew().catch(() => undefined), Math.max(1000, this.leaseMs / 3));
+    renewal.unref();
+    try {
+      for (let events = lease.events; events.length > 0 && !this.stopping; events = await lease.more()) {
+        for (const p of events) {
+          if (this.stopping) return;
+          try {
+            await this.process(p);
+          } catch (err) {
+            if (err instanceof GateClosedError) return;
+            this.o.logger.error({ err, id: p.id }, 'event processing failed');
+            await this.o.journal.done(p.id);
+          }
+        }
+      }
+    } finally {
+      clearInterval(renewal);
+      await lease.release().catch((err: unknown) => this.o.logger.warn({ err }, 'could not release a user lease'));
+    }
+  }
+
+  private async process(p: Pending): Promise<void> {
     const { channel, userId } = userOf(p.event);
     const adapter = this.o.channels.get(channel);
     const gate = this.o.gates.get(channel);
@@ -144,7 +211,7 @@ export class Dispatcher {
       const message = p.sends[i]!;
       try {
         if (!adapter) throw new SendError('not-configured', `kênh ${channel} chưa được cấu hình`);
-        // The slot is held until the send is journaled, so a crash can repeat only the sends of the slots in use.
+        // The slot is held until the send is recorded, so a crash can repeat only the sends of the slots in use.
         const slot = await withRetry(
           async () => {
             const held = gate ? await gate.acquire() : null;
@@ -161,20 +228,19 @@ export class Dispatcher {
           (err, attempt) => this.o.logger.warn({ channel, attempt, kind: err.kind, code: err.code }, 'send failed, retrying'),
         );
         try {
-          await this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
           await this.o.journal.sent(p.id, i);
+          p.sent = i + 1;
+          await this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
         } finally {
           slot?.release();
         }
       } catch (err) {
-        if (err instanceof GateClosedError) return; // shutting down: resumed from here after the restart
+        if (err instanceof GateClosedError) throw err; // shutting down: resumed from here after the restart
         if (err instanceof SendError && err.kind === 'auth' && adapter?.holdOnAuthFailure) {
-          // Not done: kept in the journal (a restart resumes it) and held until the channel is authorised again.
+          // Not done: kept in the queue (a restart resumes it) and held until the channel is authorised again.
           this.o.logger.warn({ channel, userId }, 'reply held until the channel is authorised again');
           this.o.onAuthFailure?.(channel, err);
-          const list = this.held.get(channel) ?? [];
-          list.push(p);
-          this.held.set(channel, list);
+          await this.o.journal.hold(p.id, channel);
           return;
         }
         // The rest of this reply would arrive out of context: record the failure once and stop.

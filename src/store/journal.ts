@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import type { InboundQueue, QueuedEvent, UserLease } from './types.js';
 
 /**
  * The durable record of inbound events: an append-only JSON-lines file in DATA_DIR. A webhook is acknowledged only
@@ -17,24 +18,20 @@ export type JournalLine<E, S> =
   | { readonly t: 'seen'; readonly id: string; readonly at: number };
 
 /** An accepted event not yet done, with what is known of its progress. */
-export interface PendingEvent<E, S> {
-  readonly id: string;
-  /** Ordering key: events with the same key are processed one after the other (one user's messages). */
-  readonly key: string;
-  readonly at: number;
-  readonly event: E;
-  sends: readonly S[] | null;
-  sent: number;
-}
+export type PendingEvent<E, S> = QueuedEvent<E, S>;
 
 export const JOURNAL_FILE = 'inbound.log';
 /** Ids are remembered this long for deduplication (Meta and Zalo retry for about an hour). */
 const SEEN_FOR_MS = 48 * 60 * 60 * 1000;
 const COMPACT_AFTER_LINES = 20_000;
 
-export class Journal<E, S> {
+export class Journal<E, S> implements InboundQueue<E, S> {
   private readonly pending = new Map<string, PendingEvent<E, S>>();
   private readonly seen = new Map<string, number>();
+  /** Users being worked on, until when (one process: leases only keep two workers off the same user). */
+  private readonly leases = new Map<string, number>();
+  /** Events waiting for their channel's credentials, by event id. */
+  private readonly holds = new Map<string, string>();
   private queue: string[] = [];
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private writing = false;
@@ -147,13 +144,66 @@ export class Journal<E, S> {
 
   async done(id: string): Promise<void> {
     this.pending.delete(id);
+    this.holds.delete(id);
     await this.write([{ t: 'done', id, at: this.clock() }]);
     if (this.lines > COMPACT_AFTER_LINES) void this.compact();
   }
 
   /** Events accepted but not done, oldest first: what a restart must resume. */
-  unfinished(): PendingEvent<E, S>[] {
+  async unfinished(): Promise<PendingEvent<E, S>[]> {
+    return this.unfinishedNow();
+  }
+
+  private unfinishedNow(): PendingEvent<E, S>[] {
     return [...this.pending.values()].sort((a, b) => a.at - b.at);
+  }
+
+  private waitingFor(key: string, skip: ReadonlySet<string> = new Set()): PendingEvent<E, S>[] {
+    return this.unfinishedNow().filter((p) => p.key === key && !this.holds.has(p.id) && !skip.has(p.id));
+  }
+
+  async claim(_owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null> {
+    const now = this.clock();
+    const free = (key: string) => (this.leases.get(key) ?? 0) <= now && this.waitingFor(key).length > 0;
+    const key = prefer !== undefined && free(prefer) ? prefer : this.unfinishedNow().find((p) => !this.holds.has(p.id) && free(p.key))?.key;
+    if (key === undefined) return null;
+    this.leases.set(key, now + leaseMs);
+    const given = new Set<string>();
+    const take = () => {
+      const events = this.waitingFor(key, given);
+      for (const e of events) given.add(e.id);
+      return events;
+    };
+    return {
+      key,
+      events: take(),
+      more: async () => take(),
+      renew: async () => {
+        this.leases.set(key, this.clock() + leaseMs);
+        return true;
+      },
+      release: async () => {
+        this.leases.delete(key);
+      },
+    };
+  }
+
+  async hold(id: string, channel: string): Promise<void> {
+    if (this.pending.has(id)) this.holds.set(id, channel);
+  }
+
+  async release(channel: string): Promise<number> {
+    let n = 0;
+    for (const [id, c] of this.holds) {
+      if (c !== channel) continue;
+      this.holds.delete(id);
+      n++;
+    }
+    return n;
+  }
+
+  async held(channel: string): Promise<number> {
+    return [...this.holds.values()].filter((c) => c === channel).length;
   }
 
   /** Group commit: every line queued while a write is in flight goes out in the next single write + fdatasync. */
@@ -200,7 +250,7 @@ export class Journal<E, S> {
       if (now - at > SEEN_FOR_MS && !this.pending.has(id)) this.seen.delete(id);
       else if (!this.pending.has(id)) out.push(JSON.stringify({ t: 'seen', id, at }));
     }
-    const unfinished = this.unfinished();
+    const unfinished = this.unfinishedNow();
     for (const p of unfinished) {
       out.push(JSON.stringify({ t: 'in', id: p.id, key: p.key, at: p.at, event: p.event }));
       if (p.sends) out.push(JSON.stringify({ t: 'plan', id: p.id, sends: p.sends }));
@@ -211,6 +261,10 @@ export class Journal<E, S> {
 
   /** Rewrites the file with only what still matters: unfinished events and recently seen ids. */
   compact(): Promise<void> {
+    return this.compactFile();
+  }
+
+  private compactFile(): Promise<void> {
     if (this.compacting) return this.compacting;
     this.compacting = (async () => {
       const { text } = this.snapshot();

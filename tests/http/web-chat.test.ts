@@ -27,7 +27,7 @@ beforeAll(async () => {
   app = createApp({
     logger: silentLogger(),
     routers: [webChatRoutes({ bot, conversations, outbox: new WebAdapter(), limits: { questionsPerMinute: 1000, ticketsPerHour: 100 }, secureCookies: null })],
-    health: () => ({ status: 'ok', knowledge: { entries: 46, drafts: 0, warnings: 0 }, channels: { messenger: { enabled: false, detail: 'thiếu FB_APP_SECRET' } } }),
+    health: async () => ({ status: 'ok', knowledge: { entries: 46, drafts: 0, warnings: 0 }, channels: { messenger: { enabled: false, detail: 'thiếu FB_APP_SECRET' } } }),
   });
 });
 
