@@ -1,3 +1,4 @@
+import { FileTokenVault } from './store/file-token-vault.js';
 import { Router, type Express } from 'express';
 import { createApp, type ChannelStatus, type Health } from './app.js';
 import { MessengerAdapter } from './channels/messenger/adapter.js';
@@ -152,7 +153,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   if (webAdapter) adapters.set('web', webAdapter);
   let release: (channel: ChannelName) => void = () => undefined;
   if (config.zalo) {
-    zaloTokens = await ZaloTokens.open(config.dataDir, config.zalo, logger, clock, (status) => {
+    zaloTokens = await ZaloTokens.open(await FileTokenVault.open(config.dataDir), config.zalo, logger, clock, (status) => {
       if (status === 'ok') release('zalo');
     });
     adapters.set('zalo', metrics.instrument(new ZaloAdapter({ apiUrl: config.zalo.apiUrl, tokens: zaloTokens })));

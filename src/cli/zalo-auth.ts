@@ -1,3 +1,4 @@
+import { FileTokenVault } from '../store/file-token-vault.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { requestTokens, ZaloAuthError, ZaloTokens } from '../channels/zalo/tokens.js';
@@ -45,7 +46,7 @@ if (code === '') fail('Không thấy mã code trong nội dung vừa dán.');
 
 try {
   const pair = await requestTokens(zalo, { code, grant_type: 'authorization_code', code_verifier: verifier });
-  const tokens = await ZaloTokens.open(config.dataDir, { ...zalo, seedRefreshToken: null }, createLogger('silent', 2));
+  const tokens = await ZaloTokens.open(await FileTokenVault.open(config.dataDir), { ...zalo, seedRefreshToken: null }, createLogger('silent', 2));
   await tokens.save({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, accessExpiresAt: Date.now() + pair.expiresInMs });
   process.stdout.write(`\nĐã lưu token Zalo OA (hết hạn lúc ${new Date(Date.now() + pair.expiresInMs).toLocaleString('vi-VN')}, sau đó tự gia hạn).\n`);
 } catch (err) {

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { TOKEN_FILE } from './file-token-vault.js';
 import { JOURNAL_FILE } from './journal.js';
 import { SCHEMA_VERSION, type Schema } from './schema.js';
 import { STORE_FILE } from './store.js';
 
 export const MANIFEST_FILE = 'manifest.json';
-const TOKENS_FILE = 'zalo-tokens.json';
+
 const ACTIVITY_DIR = 'activity';
 
 /** What a backup holds, with a checksum per file so a restore can tell a damaged copy from a good one. */
@@ -88,8 +89,8 @@ export async function writeBackup(dataDir: string, outDir: string, snapshot: Dat
   };
   await put(STORE_FILE, snapshot.storeJson);
   await put(JOURNAL_FILE, snapshot.journal);
-  const tokens = await readFile(path.join(dataDir, TOKENS_FILE)).catch(() => null);
-  if (tokens) await put(TOKENS_FILE, tokens);
+  const tokens = await readFile(path.join(dataDir, TOKEN_FILE)).catch(() => null);
+  if (tokens) await put(TOKEN_FILE, tokens);
   const activity = (await readdir(path.join(dataDir, ACTIVITY_DIR)).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
   for (const f of activity) await put(`${ACTIVITY_DIR}/${f}`, await readFile(path.join(dataDir, ACTIVITY_DIR, f)));
   const manifest: BackupManifest = {
@@ -132,7 +133,7 @@ export async function restoreBackup(dir: string, dataDir: string, now: number): 
   await mkdir(dataDir, { recursive: true });
   const aside = path.join(dataDir, `before-restore-${new Date(now).toISOString().replace(/[:.]/g, '-')}`);
   let moved = 0;
-  for (const name of [STORE_FILE, JOURNAL_FILE, TOKENS_FILE, ACTIVITY_DIR]) {
+  for (const name of [STORE_FILE, JOURNAL_FILE, TOKEN_FILE, ACTIVITY_DIR]) {
     const from = path.join(dataDir, name);
     if (!(await stat(from).catch(() => null))) continue;
     await mkdir(aside, { recursive: true });

@@ -1,30 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { PlatformCallError, platformHttp } from '../platform-http.js';
-import { Low } from 'lowdb';
 import type { Logger } from '../../log.js';
-import { DurableJsonFile } from '../../store/durable-file.js';
+import { emptyTokens } from '../../store/file-token-vault.js';
+import type { TokenVault, ZaloTokenRecord } from '../../store/types.js';
+import { PlatformCallError, platformHttp } from '../platform-http.js';
 
-/**
- * The Zalo OA token pair, kept in its own lowdb file (DATA_DIR/zalo-tokens.json) so `npm run zalo:auth` can replace
- * it while the server runs and the main database's frequent writes never race with a rotation.
- */
-export interface ZaloTokenFile {
-  version: 1;
-  accessToken: string | null;
-  refreshToken: string | null;
-  /** Epoch ms when the access token expires (Zalo: 25 h after issue). */
-  accessExpiresAt: number;
-  refreshedAt: number;
-  status: 'ok' | 'needs-reauth';
-  /** Zalo's message when the status is needs-reauth. */
-  lastError: string | null;
-  /** SHA-256 of the ZALO_REFRESH_TOKEN last seeded, so a new value in the environment is picked up once. */
-  seededFrom: string | null;
-}
-
-export const TOKEN_FILE = 'zalo-tokens.json';
 /** Refresh early: with less than this left, the next send refreshes first. */
 export const REFRESH_MARGIN_MS = 3 * 60 * 60 * 1000;
 
@@ -76,97 +55,88 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex');
  * done early (REFRESH_MARGIN_MS) or on demand after Zalo rejected a token, and the new pair is written durably
  * before it is used — the refresh token is single-use, so losing the new one would kill the channel.
  */
+/**
+ * The Zalo OA token pair: the access token lives 25 h and the refresh token is single-use. Kept in a TokenVault (a
+ * file of its own, or a PostgreSQL row shared by every instance); every read-check-refresh-write runs under the
+ * vault's lock and re-reads the pair first, so concurrent sends — on this instance or another — cause exactly one
+ * refresh. The last pair seen is cached for the status shown in /healthz and /metrics.
+ */
 export class ZaloTokens {
-  /** Every read-check-refresh-write runs under this lock, one at a time: callers queue behind a refresh in progress. */
-  private lock: Promise<unknown> = Promise.resolve();
-  private fileTime = 0;
+  private cached: ZaloTokenRecord = emptyTokens();
+  private seenVersion = -1;
 
   private constructor(
-    private readonly db: Low<ZaloTokenFile>,
-    private readonly file: string,
+    private readonly vault: TokenVault,
     private readonly config: ZaloOAuthConfig,
     private readonly logger: Logger,
     private readonly clock: () => number,
-    private readonly onChange: (status: ZaloTokenFile['status']) => void,
+    private readonly onChange: (status: ZaloTokenRecord['status']) => void,
   ) {}
 
   static async open(
-    dataDir: string,
+    vault: TokenVault,
     config: ZaloOAuthConfig & { readonly seedRefreshToken: string | null },
     logger: Logger,
     clock: () => number = Date.now,
-    onChange: (status: ZaloTokenFile['status']) => void = () => undefined,
+    onChange: (status: ZaloTokenRecord['status']) => void = () => undefined,
   ): Promise<ZaloTokens> {
-    await mkdir(dataDir, { recursive: true });
-    const file = path.join(dataDir, TOKEN_FILE);
-    const db = new Low<ZaloTokenFile>(new DurableJsonFile<ZaloTokenFile>(file), emptyTokens());
-    await db.read();
-    const tokens = new ZaloTokens(db, file, config, logger, clock, onChange);
+    const tokens = new ZaloTokens(vault, config, logger, clock, onChange);
     const seed = config.seedRefreshToken;
-    if (seed && db.data.seededFrom !== hash(seed) && (db.data.refreshToken === null || db.data.status === 'needs-reauth')) {
-      // A refresh token from the environment is used once; afterwards only the rotated pair in the file counts.
-      db.data = { ...emptyTokens(), refreshToken: seed, seededFrom: hash(seed) };
-      await db.write();
-      logger.info('Zalo token store seeded from ZALO_REFRESH_TOKEN');
-    }
-    tokens.fileTime = await mtime(file);
+    await vault.exclusive(async () => {
+      const current = await tokens.reload();
+      if (seed && current.seededFrom !== hash(seed) && (current.refreshToken === null || current.status === 'needs-reauth')) {
+        // A refresh token from the environment is used once; afterwards only the rotated pair counts.
+        await tokens.put({ ...emptyTokens(), refreshToken: seed, seededFrom: hash(seed) });
+        logger.info('Zalo token store seeded from ZALO_REFRESH_TOKEN');
+      }
+    });
     return tokens;
   }
 
   get status(): 'ok' | 'needs-reauth' | 'no-token' {
-    if (this.db.data.refreshToken === null) return 'no-token';
-    return this.db.data.status;
+    if (this.cached.refreshToken === null) return 'no-token';
+    return this.cached.status;
   }
 
   get lastError(): string | null {
-    return this.db.data.lastError;
-  }
-
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(task, task);
-    this.lock = run.catch(() => undefined);
-    return run;
+    return this.cached.lastError;
   }
 
   /** A valid access token, refreshing first if it expires within REFRESH_MARGIN_MS. */
   accessToken(): Promise<string> {
-    return this.exclusive(async () => {
-      await this.reloadIfChanged();
-      const d = this.db.data;
+    return this.vault.exclusive(async () => {
+      const d = await this.reload();
       if (d.status === 'needs-reauth') throw new ZaloAuthError(d.lastError ?? 'refresh token không còn hiệu lực');
       if (d.accessToken && d.accessExpiresAt - this.clock() > REFRESH_MARGIN_MS) return d.accessToken;
-      return this.doRefresh();
+      return this.doRefresh(d);
     });
   }
 
   /**
-   * Refreshes after Zalo rejected `rejected`, unless a refresh that ran meanwhile already replaced it: concurrent
-   * failures during expiry cause exactly one refresh.
+   * Refreshes after Zalo rejected `rejected`, unless a refresh that ran meanwhile (here or on another instance)
+   * already replaced it: concurrent failures during expiry cause exactly one refresh.
    */
   refresh(rejected: string | null): Promise<string> {
-    return this.exclusive(async () => {
-      await this.reloadIfChanged();
-      const d = this.db.data;
+    return this.vault.exclusive(async () => {
+      const d = await this.reload();
       if (d.status === 'needs-reauth') throw new ZaloAuthError(d.lastError ?? 'refresh token không còn hiệu lực');
       if (d.accessToken && d.accessToken !== rejected && d.accessExpiresAt - this.clock() > REFRESH_MARGIN_MS) return d.accessToken;
-      return this.doRefresh();
+      return this.doRefresh(d);
     });
   }
 
-  private async doRefresh(): Promise<string> {
-    const refreshToken = this.db.data.refreshToken;
+  private async doRefresh(d: ZaloTokenRecord): Promise<string> {
+    const refreshToken = d.refreshToken;
     if (!refreshToken) throw new ZaloAuthError('chưa có refresh token: chạy npm run zalo:auth hoặc đặt ZALO_REFRESH_TOKEN');
     try {
       const fresh = await requestTokens(this.config, { refresh_token: refreshToken, grant_type: 'refresh_token' });
       await this.store({ accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, accessExpiresAt: this.clock() + fresh.expiresInMs });
-      this.logger.info({ expiresAt: new Date(this.db.data.accessExpiresAt).toISOString() }, 'Zalo access token refreshed');
+      this.logger.info({ expiresAt: new Date(this.cached.accessExpiresAt).toISOString() }, 'Zalo access token refreshed');
       return fresh.accessToken;
     } catch (err) {
       if (err instanceof ZaloAuthError) {
         // The stored pair is kept as it was: an error body never overwrites tokens.
-        this.db.data = { ...this.db.data, status: 'needs-reauth', lastError: err.zaloMessage };
-        await this.db.write();
-        this.fileTime = await mtime(this.file);
+        await this.put({ ...this.cached, status: 'needs-reauth', lastError: err.zaloMessage });
         this.logger.error({ code: err.code }, `ALERT: Zalo refresh token rejected (${err.zaloMessage}) — an admin must run npm run zalo:auth`);
         this.onChange('needs-reauth');
       }
@@ -176,50 +146,47 @@ export class ZaloTokens {
 
   /** Stores a pair from a first authorisation (`npm run zalo:auth`). */
   save(pair: { accessToken: string; refreshToken: string; accessExpiresAt: number }): Promise<void> {
-    return this.exclusive(() => this.store(pair));
+    return this.vault.exclusive(async () => {
+      await this.reload();
+      await this.store(pair);
+    });
   }
 
   /** Writes a new pair durably, before anyone uses it. */
   private async store(pair: { accessToken: string; refreshToken: string; accessExpiresAt: number }): Promise<void> {
-    const wasBroken = this.db.data.status === 'needs-reauth';
-    this.db.data = { ...this.db.data, ...pair, refreshedAt: this.clock(), status: 'ok', lastError: null };
-    await this.db.write();
-    this.fileTime = await mtime(this.file);
+    const wasBroken = this.cached.status === 'needs-reauth';
+    await this.put({ ...this.cached, ...pair, refreshedAt: this.clock(), status: 'ok', lastError: null });
     if (wasBroken) this.onChange('ok');
+  }
+
+  private async put(record: ZaloTokenRecord): Promise<void> {
+    await this.vault.write(record);
+    this.cached = record;
+    this.seenVersion = await this.vault.version();
+  }
+
+  /** The current pair (another process or instance may have written it). */
+  private async reload(): Promise<ZaloTokenRecord> {
+    const version = await this.vault.version();
+    if (version === this.seenVersion) return this.cached;
+    const wasBroken = this.cached.status === 'needs-reauth';
+    this.cached = await this.vault.read();
+    this.seenVersion = version;
+    if (wasBroken && this.cached.status === 'ok') this.onChange('ok');
+    return this.cached;
   }
 
   /**
    * While the channel waits for re-authorisation nothing asks for a token, so look for a pair written by
-   * `npm run zalo:auth` every `intervalMs`. Returns a function that stops watching.
+   * `npm run zalo:auth` (or another instance) every `intervalMs`. Returns a function that stops watching.
    */
   watch(intervalMs = 15_000): () => void {
     const timer = setInterval(() => {
-      if (this.db.data.status !== 'needs-reauth') return;
-      void this.exclusive(() => this.reloadIfChanged()).catch((err: unknown) => this.logger.warn({ err }, 'could not read the Zalo token file'));
+      if (this.cached.status !== 'needs-reauth') return;
+      void this.vault.exclusive(() => this.reload()).catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'could not read the Zalo tokens'));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
   }
-
-  /** Picks up a pair written by `npm run zalo:auth` in another process. */
-  private async reloadIfChanged(): Promise<void> {
-    const time = await mtime(this.file);
-    if (time === this.fileTime) return;
-    const wasBroken = this.db.data.status === 'needs-reauth';
-    await this.db.read();
-    this.fileTime = time;
-    if (wasBroken && this.db.data.status === 'ok') this.onChange('ok');
-  }
 }
 
-function emptyTokens(): ZaloTokenFile {
-  return { version: 1, accessToken: null, refreshToken: null, accessExpiresAt: 0, refreshedAt: 0, status: 'ok', lastError: null, seededFrom: null };
-}
-
-async function mtime(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
