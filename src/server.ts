@@ -1,3 +1,4 @@
+import { FileActivityStore } from './store/activity-files.js';
 import { FileTokenVault } from './store/file-token-vault.js';
 import { Router, type Express } from 'express';
 import { createApp, type ChannelStatus, type Health } from './app.js';
@@ -35,7 +36,6 @@ import { adminRoutes } from './admin/routes.js';
 import { SatisfactionSurvey } from './inbox/satisfaction.js';
 import { ActivityLog } from './reports/activity.js';
 import { outcomeRecorder } from './reports/recorder.js';
-import path from 'node:path';
 import { PersonalData } from './privacy/service.js';
 import { reportRoutes } from './reports/routes.js';
 import { privacyRoutes } from './privacy/routes.js';
@@ -180,7 +180,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     ...(options.retry ? { retry: options.retry } : {}),
     onChange: () => tickets.bump(),
   });
-  const activity = new ActivityLog(path.join(config.dataDir, 'activity'), store.meta.salt);
+  const activity = new ActivityLog(FileActivityStore.at(config.dataDir), store.meta.salt);
   const personalData = new PersonalData({
     store,
     activity,

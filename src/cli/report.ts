@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { FileActivityStore } from '../store/activity-files.js';
 import { ActivityLog } from '../reports/activity.js';
 import { toCsv, toJson, toMarkdown } from '../reports/format.js';
 import { parsePeriod, PeriodError } from '../reports/period.js';
@@ -22,7 +22,7 @@ try {
   const period = parsePeriod(from, to);
   const data = await readDataSnapshot(config.dataDir);
   const report = await reportFor(
-    { data, activity: new ActivityLog(path.join(config.dataDir, 'activity'), data.meta.salt), knowledge: await cliKnowledge(config), calendar: config.inbox.officeHours },
+    { data, activity: new ActivityLog(FileActivityStore.at(config.dataDir), data.meta.salt), knowledge: await cliKnowledge(config), calendar: config.inbox.officeHours },
     period.from,
     period.to,
   );

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { FileActivityStore } from '../store/activity-files.js';
 import type { ChannelName } from '../conversation/types.js';
 import { silentLogger } from '../log.js';
 import { erasureSummary, PersonalData } from '../privacy/service.js';
@@ -33,7 +33,7 @@ try {
   const store = await LowdbDataStore.open(config.dataDir);
   const personalData = new PersonalData({
     store,
-    activity: new ActivityLog(path.join(config.dataDir, 'activity'), store.meta.salt),
+    activity: new ActivityLog(FileActivityStore.at(config.dataDir), store.meta.salt),
     retentionMonths: config.retentionMonths,
     logger: silentLogger(),
     // Opening the journal compacts it: finished events, with their text, are dropped.

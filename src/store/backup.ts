@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ACTIVITY_DIR } from './activity-files.js';
 import { TOKEN_FILE } from './file-token-vault.js';
 import { JOURNAL_FILE } from './journal.js';
 import { SCHEMA_VERSION, type Schema } from './schema.js';
@@ -8,7 +9,7 @@ import { STORE_FILE } from './store.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
-const ACTIVITY_DIR = 'activity';
+
 
 /** What a backup holds, with a checksum per file so a restore can tell a damaged copy from a good one. */
 export interface BackupManifest {

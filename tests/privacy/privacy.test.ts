@@ -1,3 +1,4 @@
+import { FileActivityStore } from '../../src/store/activity-files.js';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -106,7 +107,7 @@ describe('retention', () => {
 
   it('unlinks activity lines of months before the limit: distinct users still count within a month, not across', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'activity-'));
-    const log = new ActivityLog(dir, 'salt');
+    const log = new ActivityLog(new FileActivityStore(dir), 'salt');
     const outcome = { decision: 'answer', via: 'question', entryId: 'e', score: 1, candidates: [], suggestions: [] } as const;
     const at = (iso: string) => Date.parse(`${iso}T10:00:00+07:00`);
     for (const [day, user] of [['2025-09-03', 'a'], ['2025-09-04', 'a'], ['2025-09-05', 'b'], ['2025-10-01', 'a'], ['2025-12-01', 'a']] as const) {
