@@ -2,13 +2,6 @@ import express, { type ErrorRequestHandler, type Express, type Router } from 'ex
 import type { Logger } from './log.js';
 import { monitoringAllowed, securityHeaders } from './web/security.js';
 
-/** A channel as /healthz reports it: enabled, or disabled with the reason (missing credentials...). */
-export interface ChannelStatus {
-  readonly name: string;
-  readonly enabled: boolean;
-  readonly detail: string;
-}
-
 export interface Health {
   readonly status: 'ok' | 'degraded';
   readonly knowledge: { readonly entries: number; readonly drafts: number; readonly warnings: number; readonly lastReloadRefused?: string };

@@ -1,49 +1,31 @@
-import { FileActivityStore } from './store/activity-files.js';
-import { FileTokenVault } from './store/file-token-vault.js';
-import { Router, type Express } from 'express';
-import { createApp, type ChannelStatus, type Health } from './app.js';
-import { MessengerAdapter } from './channels/messenger/adapter.js';
-import { GraphClient } from './channels/messenger/client.js';
-import { messengerWebhook } from './channels/messenger/webhook.js';
-import type { ChannelAdapter, InboundEvent, OutboundMessage } from './channels/types.js';
-import { WebAdapter } from './channels/web/adapter.js';
-import { webChatRoutes } from './channels/web/routes.js';
-import { ZaloAdapter } from './channels/zalo/adapter.js';
-import { ZaloTokens } from './channels/zalo/tokens.js';
-import { zaloVerificationRoute, zaloWebhook } from './channels/zalo/webhook.js';
+import type { Express } from 'express';
+import { adminRoutes } from './admin/routes.js';
+import { createApp, type Health } from './app.js';
+import { Channels, type ChannelStatus } from './channels/feature.js';
 import type { Config } from './config.js';
 import { Bot } from './conversation/bot.js';
 import type { Knowledge } from './conversation/knowledge.js';
 import { LiveKnowledge } from './conversation/live-knowledge.js';
-import type { ChannelName } from './conversation/types.js';
 import { Dispatcher, type InboundJournal } from './dispatch/dispatcher.js';
 import { Pipeline } from './dispatch/pipeline.js';
-import { gatedAdapter, SendGate } from './dispatch/send-gate.js';
 import type { RetryPolicy } from './dispatch/retry.js';
+import { Inbox } from './inbox/feature.js';
+import type { Accounts } from './inbox/accounts.js';
+import type { Notifier } from './inbox/notify.js';
+import type { OfficerReplies } from './inbox/replies.js';
+import type { Tickets } from './inbox/tickets.js';
 import type { Logger } from './log.js';
-import { Conversations } from './store/conversations.js';
-import { Journal } from './store/journal.js';
-import { LowdbDataStore } from './store/lowdb-data.js';
-import { LoginThrottle } from './web/limits.js';
-import { Accounts } from './inbox/accounts.js';
-import { escalationHandler, ticketHooks } from './inbox/escalation.js';
-import { Notifier } from './inbox/notify.js';
-import { OfficerReplies } from './inbox/replies.js';
-import { inboxRoutes } from './inbox/routes.js';
-import { Tickets } from './inbox/tickets.js';
-import { staticAssets } from './web/layout.js';
-import { adminRoutes } from './admin/routes.js';
-import { SatisfactionSurvey } from './inbox/satisfaction.js';
-import { ActivityLog } from './reports/activity.js';
-import { outcomeRecorder } from './reports/recorder.js';
-import { PersonalData } from './privacy/service.js';
-import { reportRoutes } from './reports/routes.js';
-import { privacyRoutes } from './privacy/routes.js';
-import { lockDataDir } from './store/lock.js';
-import type { DataStore } from './store/types.js';
-import { nightlyBackups, takeSnapshot, writeBackup, type BackupManifest } from './store/backup.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
+import { Privacy } from './privacy/feature.js';
+import type { PersonalData } from './privacy/service.js';
+import type { ActivityLog } from './reports/activity.js';
+import { Reports } from './reports/feature.js';
+import { BackupError, nightlyBackups, type BackupManifest } from './store/backup.js';
+import { Conversations } from './store/conversations.js';
+import { openStores, type Stores } from './store/open.js';
+import type { DataStore } from './store/types.js';
+import { staticAssets } from './web/layout.js';
 
 export interface ServerOptions {
   readonly clock?: () => number;
@@ -56,6 +38,8 @@ export interface ServerOptions {
   readonly knowledgeDebounceMs?: number;
   /** false: no daily retention job (tests run it by hand). */
   readonly retention?: boolean;
+  /** The stores to use instead of opening those the config names (tests of several instances). */
+  readonly stores?: Stores;
 }
 
 /** Everything the running product is made of; main.ts listens, tests and benchmarks drive it directly. */
@@ -79,130 +63,46 @@ export interface Server {
   /** A consistent backup of DATA_DIR into a new folder under `outDir` (see store/backup.ts). */
   backup(outDir: string): Promise<{ dir: string; manifest: BackupManifest }>;
   /**
-   * Stops starting work, lets the sends in flight finish (up to `graceMs`), then flushes the journal and the store.
-   * Work not started stays journaled and resumes at the next start.
+   * Stops starting work, lets the sends in flight finish (up to `graceMs`), then closes the stores. Work not started
+   * stays queued and resumes at the next start (or on another instance).
    */
   close(graceMs?: number): Promise<void>;
 }
 
 /**
- * Builds the server from a validated config: knowledge base (refuses to start if invalid), store (refuses a
- * corrupt file), journal, channels that have credentials, dispatcher, HTTP app. Resumes unfinished events.
+ * Builds the server from a validated config: the knowledge base (a broken file is reported, not served), the
+ * stores, the channels that have credentials, the inbox, reports and personal data, the dispatcher and the HTTP app;
+ * then resumes unfinished work.
  */
 export async function createServer(config: Config, logger: Logger, options: ServerOptions = {}): Promise<Server> {
   const clock = options.clock ?? Date.now;
   const live = await LiveKnowledge.load(config.knowledgeDir, logger, clock);
-  const knowledge = () => live.current;
   const stopWatchingKnowledge = live.watch(options.knowledgeDebounceMs);
-  const unlock = await lockDataDir(config.dataDir);
-  const store = await LowdbDataStore.open(config.dataDir).catch(async (err: unknown) => {
-    await unlock();
-    throw err;
-  });
-  const journalFile = await Journal.open<InboundEvent, OutboundMessage>(config.dataDir, clock, (line) =>
-    logger.warn({ line }, 'unreadable line in the inbound journal skipped'),
-  );
-  const journal: InboundJournal = journalFile;
-  const conversations = new Conversations(store);
-  const accounts = new Accounts(store, new LoginThrottle(), config.inbox.sessionMs, clock);
-  const initialAdmin = await accounts.ensureInitialAdmin(config.inbox.initialAdmin);
-  if (initialAdmin) logger.info({ username: initialAdmin.username }, 'first admin account created from ADMIN_USERNAME');
-  const tickets = new Tickets({
-    store,
-    calendar: config.inbox.officeHours,
-    slaFirstResponseMs: config.inbox.slaFirstResponseMs,
-    slaWarningMs: config.inbox.slaWarningMs,
-    takeoverMs: config.takeoverMs,
-    clock,
-  });
-  const notifier = new Notifier({
-    smtpUrl: config.inbox.smtpUrl,
-    to: config.inbox.notifyEmails,
-    from: config.inbox.notifyFrom,
-    batchMs: config.inbox.notifyBatchMs,
-    publicUrl: config.inbox.publicUrl,
-    logger,
-  });
-
-  const gates = new Map<ChannelName, SendGate>();
-  let zaloTokens: ZaloTokens | null = null;
+  const stores = options.stores ?? (await openStores(config, { clock, logger }));
+  const conversations = new Conversations(stores.data);
+  let inbox: Inbox | null = null;
   const metrics = new Metrics({
-    sends: () => [...gates].map(([channel, gate]) => ({ channel, inFlight: gate.inFlight, queued: gate.queued })),
-    openTickets: () => tickets.openBySla(),
+    sends: () => [...channels.gates].map(([channel, gate]) => ({ channel, inFlight: gate.inFlight, queued: gate.queued })),
+    openTickets: () => inbox!.tickets.openBySla(),
     knowledge: () => ({ entries: live.current.base.entries.length, drafts: live.current.base.drafts.length, lastReloadOk: live.lastFailure === null, loadedAt: live.loadedAt }),
-    zaloToken: () => zaloTokens?.status ?? null,
+    zaloToken: () => channels.zaloTokenState,
   });
-  const adapters = new Map<ChannelName, ChannelAdapter>();
-  const authFailures = new Map<ChannelName, string>();
-  if (config.messenger) {
-    adapters.set(
-      'messenger',
-      metrics.instrument(
-        new MessengerAdapter(
-          new GraphClient({
-            appSecret: config.messenger.appSecret,
-            pageAccessToken: config.messenger.pageAccessToken,
-            apiUrl: config.messenger.graphApiUrl,
-            apiVersion: config.messenger.graphApiVersion,
-          }),
-        ),
-      ),
-    );
-  }
-  const webAdapter = config.webChat ? new WebAdapter(clock) : null;
-  if (webAdapter) adapters.set('web', webAdapter);
-  let release: (channel: ChannelName) => void = () => undefined;
-  if (config.zalo) {
-    zaloTokens = await ZaloTokens.open(await FileTokenVault.open(config.dataDir), config.zalo, logger, clock, (status) => {
-      if (status === 'ok') release('zalo');
-    });
-    adapters.set('zalo', metrics.instrument(new ZaloAdapter({ apiUrl: config.zalo.apiUrl, tokens: zaloTokens })));
-  }
-  const stopWatchingTokens = zaloTokens?.watch(options.tokenWatchMs) ?? (() => undefined);
-  // Platform calls in flight per channel are bounded; everyone but the dispatcher goes through the gated adapters.
-  const gated = new Map<ChannelName, ChannelAdapter>();
-  for (const [name, adapter] of adapters) {
-    if (name === 'web') {
-      gated.set(name, adapter);
-      continue;
-    }
-    const gate = new SendGate(config.sendConcurrency);
-    gates.set(name, gate);
-    gated.set(name, gatedAdapter(adapter, gate));
-  }
-  const replies = new OfficerReplies({
-    store,
-    tickets,
-    conversations,
-    channels: gated,
-    logger,
-    clock,
-    ...(options.retry ? { retry: options.retry } : {}),
-    onChange: () => tickets.bump(),
-  });
-  const activity = new ActivityLog(FileActivityStore.at(config.dataDir), store.meta.salt);
-  const personalData = new PersonalData({
-    store,
-    activity,
-    retentionMonths: config.retentionMonths,
-    logger,
-    clock,
-    compactJournal: () => journal.compact(),
-    onChange: () => tickets.bump(),
-  });
-  const survey = new SatisfactionSurvey({ channels: gated, tickets, conversations, logger, clock, ...(options.retry ? { retry: options.retry } : {}) });
-  const record = outcomeRecorder({ store, tickets, activity, clock });
+  const channels = await Channels.open({ config, tokens: stores.tokens, metrics, logger, clock, ...(options.tokenWatchMs ? { tokenWatchMs: options.tokenWatchMs } : {}) });
+  inbox = new Inbox({ config, stores, live, conversations, channels: channels.gated, logger, clock, ...(options.retry ? { retry: options.retry } : {}), ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}) });
+  const reports = new Reports({ config, stores, tickets: inbox.tickets, live, clock });
+  const privacy = new Privacy({ config, stores, activity: reports.activity, tickets: inbox.tickets, logger, clock });
+
   const bot = new Bot({
-    knowledge,
+    knowledge: () => live.current,
     thresholds: config.thresholds,
     footer: config.footer,
     states: conversations,
     clock,
-    observe: (message, outcome, seconds) => {
-      record(message, outcome);
+    observe: async (message, outcome, seconds) => {
       metrics.decided(outcome, seconds);
+      await reports.record(message, outcome);
     },
-    handoff: escalationHandler({ tickets, replies, conversations, notifier, knowledge, handoffMessage: config.inbox.handoffMessage, logger }),
+    handoff: inbox.escalation,
   });
   const pipeline = new Pipeline({
     bot,
@@ -210,162 +110,92 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     logger,
     takeoverMs: config.takeoverMs,
     clock,
-    tickets: ticketHooks(tickets, replies),
-    profile: async (channel, userId) => gated.get(channel)?.profile?.(userId) ?? null,
-    forget: (channel, userId) => personalData.erase(channel, userId),
+    tickets: inbox.hooks,
+    profile: async (channel, userId) => channels.gated.get(channel)?.profile?.(userId) ?? null,
+    forget: (channel, userId) => privacy.personalData.erase(channel, userId),
   });
   const dispatcher = new Dispatcher({
-    journal,
+    journal: stores.queue,
     pipeline,
     conversations,
-    channels: adapters,
-    gates,
+    channels: channels.adapters,
+    gates: channels.gates,
     observe: (event) => metrics.inboundEvent(event),
     logger,
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
-    onAuthFailure: (channel, err) => {
-      if (channel === 'zalo') return; // the token store tracks and reports Zalo's state itself
-      authFailures.set(channel, err.platformMessage);
-      logger.error({ channel, code: err.code }, `ALERT: ${channel} rejected our access token — an admin must renew it`);
-    },
+    // With several instances, look now and then for work accepted elsewhere or left by one that died.
+    ...(stores.kind === 'postgres' ? { pollMs: 1000 } : {}),
+    onAuthFailure: (channel, err) => channels.authFailed(channel, err),
   });
 
-  release = (channel) => dispatcher.release(channel);
+  const admin = adminRoutes({
+    live,
+    knowledgeDir: config.knowledgeDir,
+    store: stores.data,
+    tickets: inbox.tickets,
+    thresholds: config.thresholds,
+    footer: config.footer,
+    staleAfterMonths: config.kbStaleMonths,
+    lookaheadDays: config.kbLookaheadDays,
+    logger,
+    clock,
+    extra: [...reports.routers, ...privacy.routers],
+  });
+  const routers = [metricsRoutes(metrics, config.monitoringToken), ...channels.routers(dispatcher, bot, conversations), staticAssets(), ...inbox.routers, admin];
 
-  const routers: Router[] = [];
-  routers.push(metricsRoutes(metrics, config.monitoringToken));
-  if (config.zalo) {
-    routers.push(Router().use('/webhooks/zalo', metrics.webhookTimer('zalo')));
-    routers.push(zaloWebhook({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, dispatcher, logger, clock }));
-  }
-  if (config.zaloSiteVerification) routers.push(zaloVerificationRoute(config.zaloSiteVerification));
-  if (config.messenger) {
-    routers.push(Router().use('/webhooks/messenger', metrics.webhookTimer('messenger')));
-    routers.push(
-      messengerWebhook({
-        appSecret: config.messenger.appSecret,
-        verifyToken: config.messenger.verifyToken,
-        appId: config.messenger.appId,
-        dispatcher,
-        logger,
-      }),
-    );
-  }
-  if (webAdapter) routers.push(webChatRoutes({ bot, conversations, outbox: webAdapter, limits: config.webChatLimits, secureCookies: config.inbox.secureCookies, clock, observe: (event) => metrics.inboundEvent(event) }));
-  routers.push(
-    staticAssets(),
-    inboxRoutes({
-      accounts,
-      tickets,
-      replies,
-      conversations,
-      live,
-      footer: config.footer,
-      knowledgeDir: config.knowledgeDir,
-      secureCookies: config.inbox.secureCookies,
-      sessionMs: config.inbox.sessionMs,
-      logger,
-      clock,
-      survey,
-      secret: store.meta.secret,
-      ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}),
-    }),
-    adminRoutes({
-      live,
-      knowledgeDir: config.knowledgeDir,
-      store,
-      tickets,
-      thresholds: config.thresholds,
-      footer: config.footer,
-      staleAfterMonths: config.kbStaleMonths,
-      lookaheadDays: config.kbLookaheadDays,
-      logger,
-      clock,
-      extra: [
-        reportRoutes({ store, activity, tickets, knowledge, calendar: config.inbox.officeHours, clock }),
-        privacyRoutes({ personalData, tickets, userKey: (channel, userId) => activity.userKey(channel, userId), retentionMonths: config.retentionMonths }),
-      ],
-    }),
-  );
-  const stopRetention = options.retention === false ? () => undefined : personalData.startDailyRetention();
   const backup = async (outDir: string) => {
-    await activity.flush();
-    return writeBackup(config.dataDir, outDir, takeSnapshot(store, journalFile), clock());
+    if (!stores.backup) throw new BackupError('Dữ liệu đang ở PostgreSQL: hãy sao lưu bằng pg_dump (README "Backups").');
+    return stores.backup(outDir, () => reports.activity.flush());
   };
-  const stopBackups = config.backup.dir ? nightlyBackups(config.backup.dir, config.backup.keep, backup, logger, clock) : () => undefined;
+  const stopBackups = config.backup.dir && stores.backup ? nightlyBackups(config.backup.dir, config.backup.keep, backup, logger, clock) : () => undefined;
+  if (options.retention !== false) privacy.startRetention();
 
-  const channels: ChannelStatus[] = [
-    config.messenger
-      ? { name: 'messenger', enabled: true, detail: '/webhooks/messenger' }
-      : { name: 'messenger', enabled: false, detail: `chưa cấu hình (thiếu ${config.channelsMissing.messenger.join(', ')})` },
-    config.zalo
-      ? { name: 'zalo', enabled: true, detail: '/webhooks/zalo' }
-      : { name: 'zalo', enabled: false, detail: `chưa cấu hình (thiếu ${config.channelsMissing.zalo.join(', ')})` },
-    { name: 'web', enabled: config.webChat, detail: config.webChat ? '/chat' : 'tắt (ENABLE_WEB_CHAT=false)' },
-  ];
-  const zaloProblem = async (): Promise<string | null> => {
-    if (!zaloTokens || zaloTokens.status === 'ok') return null;
-    const held = await dispatcher.heldCount('zalo');
-    const why = zaloTokens.status === 'no-token' ? 'chưa có token' : `refresh token bị từ chối (${zaloTokens.lastError ?? 'không rõ'})`;
-    return `cần cấp quyền lại Zalo OA: ${why} — chạy npm run zalo:auth${held > 0 ? `; ${held} tin trả lời đang chờ gửi` : ''}`;
-  };
   const health = async (): Promise<Health> => {
     const kb = live.current.base;
-    const zalo = await zaloProblem();
+    const problems = await channels.problems();
     return {
-      status: authFailures.size > 0 || zalo ? 'degraded' : 'ok',
+      status: problems.size > 0 ? 'degraded' : 'ok',
       knowledge: {
         entries: kb.entries.length,
         drafts: kb.drafts.length,
         warnings: kb.warnings.length,
         ...(live.lastFailure ? { lastReloadRefused: `${live.lastFailure.problems.filter((p) => p.severity === 'error').length} lỗi: bản trước vẫn đang được dùng` } : {}),
       },
-      channels: Object.fromEntries(
-        channels.map((c) => {
-          const failure = c.name === 'zalo' && zalo ? zalo : authFailures.has(c.name as ChannelName) ? `lỗi xác thực: ${authFailures.get(c.name as ChannelName)}` : null;
-          return [c.name, { enabled: c.enabled, detail: failure ?? c.detail }];
-        }),
-      ),
+      channels: Object.fromEntries(channels.statuses.map((c) => [c.name, { enabled: c.enabled, detail: problems.get(c.name) ?? c.detail }])),
     };
   };
   const app = createApp({ logger, routers, health, siteVerification: config.zaloSiteVerification, webChat: config.webChat, trustProxy: config.trustProxy, monitoringToken: config.monitoringToken });
   dispatcher.resume();
-  const resumedReplies = await replies.resume();
-  if (resumedReplies > 0) logger.info({ count: resumedReplies }, 'resuming officer replies queued before the restart');
-  if ((await accounts.list()).length === 0) {
-    logger.warn('no inbox account yet: set ADMIN_USERNAME and ADMIN_PASSWORD, or run npm run user:add -- --admin <name>');
-  }
+  await inbox.start();
 
   return {
     app,
-    store,
-    journal,
+    store: stores.data,
+    journal: stores.queue,
     dispatcher,
     conversations,
     bot,
-    accounts,
-    tickets,
-    replies,
-    notifier,
-    activity,
-    personalData,
-    channels,
+    accounts: inbox.accounts,
+    tickets: inbox.tickets,
+    replies: inbox.replies,
+    notifier: inbox.notifier,
+    activity: reports.activity,
+    personalData: privacy.personalData,
+    channels: channels.statuses,
     live,
-    knowledge,
+    knowledge: () => live.current,
     health,
     backup,
     async close(graceMs = 5000) {
-      stopRetention();
+      privacy.close();
       stopBackups();
-      stopWatchingTokens();
+      channels.close();
       stopWatchingKnowledge();
-      await notifier.flush();
-      await activity.flush();
+      await inbox!.close();
+      await reports.close();
       await Promise.race([dispatcher.stop(), new Promise((r) => setTimeout(r, graceMs).unref())]);
-      await journal.close();
-      await store.close();
-      await unlock();
+      await stores.close();
     },
   };
 }

@@ -27,7 +27,8 @@ export interface PersonalDataOptions {
   readonly onChange?: () => void;
 }
 
-const DAY = 24 * 3600_000;
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
 
 /** What an erasure removed, in words (the admin page and the command line). */
 export const erasureSummary = (r: ErasureReport) =>
@@ -73,10 +74,15 @@ export class PersonalData {
     return { ...counts, activityLines };
   }
 
-  /** Runs the retention job now and then once a day; returns the stop function. */
-  startDailyRetention(): () => void {
+  /**
+   * Runs the retention job soon after start and then once a day; with several instances on one database, only one
+   * of them runs it in a day (`once`). Returns the stop function.
+   */
+  startDailyRetention(once: (name: string, periodMs: number, task: () => Promise<void>) => Promise<boolean>): () => void {
     const run = () =>
-      void this.applyRetention().catch((err: unknown) => this.o.logger.error({ err: String(err) }, 'retention job failed: will retry tomorrow'));
+      void once('retention', DAY - HOUR, async () => {
+        await this.applyRetention();
+      }).catch((err: unknown) => this.o.logger.error({ err: String(err) }, 'retention job failed: will retry tomorrow'));
     const first = setTimeout(run, 10_000);
     const daily = setInterval(run, DAY);
     first.unref();
