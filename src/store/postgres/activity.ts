@@ -21,7 +21,7 @@ export class PostgresActivity implements ActivityStore {
     const column = <K extends keyof ActivityLine>(k: K) => lines.map((l) => l[k]);
     await this.pool.query(
       `INSERT INTO activity (at, month, ch, u, d, v, e, s)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[]) WITH ORDINALITY AS l(at, month, ch, u, d, v, e, s, n) ORDER BY n`,
+       SELECT at, month, ch, u, d, v, e, s FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[]) WITH ORDINALITY AS l(at, month, ch, u, d, v, e, s, n) ORDER BY n`,
       [column('at'), lines.map((l) => vietnamMonth(l.at)), column('ch'), column('u'), column('d'), column('v'), column('e'), column('s')],
     );
   }

@@ -52,7 +52,8 @@ export function queryTickets(q: Queryable, query: TicketQuery = {}): Promise<Tic
   const param = (value: unknown) => `$${params.push(value)}`;
   if (query.statuses) where.push(`status = ANY(${param([...query.statuses])}::text[])`);
   if (query.created) where.push(`created_at >= ${param(query.created.from)} AND created_at < ${param(query.created.to)}`);
-  if (query.queuedReplies !== undefined) where.push(query.queuedReplies ? 'queued_replies' : 'NOT queued_replies');
+  // Only `true` filters: the query names the tickets to resume, `false` is read as "no condition".
+  if (query.queuedReplies) where.push('queued_replies');
   if (query.untouchedSince !== undefined) where.push(`updated_at < ${param(query.untouchedSince)}`);
   return bodies(q, `SELECT body FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`, params);
 }
