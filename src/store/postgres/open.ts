@@ -32,7 +32,7 @@ export interface PostgresStores<E = unknown, S = unknown> {
   readonly loginAttempts: LoginAttempts;
   /** Resolves once this process receives other instances' notices (the LISTEN connection is up). */
   listening(): Promise<void>;
-  /** Ends the LISTEN connection and the pool: every store above stops working. */
+  /** Ends the LISTEN connection and the pool: every store above stops working. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -51,6 +51,7 @@ export async function openPostgres<E = unknown, S = unknown>(url: string, option
     await applyMigrations(pool, logger);
     const data = await PostgresDataStore.open(pool);
     const notifications = new Notifications(url, instanceId, logger);
+    let closing: Promise<void> | null = null;
     return {
       instanceId,
       data,
@@ -60,9 +61,10 @@ export async function openPostgres<E = unknown, S = unknown>(url: string, option
       coordination: new PostgresCoordination(pool, notifications, clock, instanceId, logger),
       loginAttempts: new PostgresLoginAttempts(pool),
       listening: () => notifications.listening(),
-      async close() {
-        await notifications.close();
-        await pool.end();
+      // Idempotent: a shutdown path and a test may both close.
+      close() {
+        closing ??= notifications.close().then(() => pool.end());
+        return closing;
       },
     };
   } catch (err) {
