@@ -9,7 +9,7 @@ export function emptyConversation(channel: ChannelName, userId: string): Convers
 }
 
 /** The columns retention filters on, derived from the body so they can never disagree with it. */
-function times(record: ConversationRecord): { lastAt: number; oldestItemAt: number | null } {
+export function times(record: ConversationRecord): { lastAt: number; oldestItemAt: number | null } {
   const ats = record.transcript.map((i) => i.at);
   return { lastAt: Math.max(record.lastUserMessageAt, ...ats), oldestItemAt: ats.length > 0 ? Math.min(...ats) : null };
 }

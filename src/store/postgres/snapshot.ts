@@ -26,24 +26,23 @@ export async function ensureMeta(q: Queryable): Promise<Meta> {
 
 /** Everything in the embedded file's shape, read in one consistent snapshot of the database. */
 export function snapshot(pool: Pool, meta: Meta): Promise<Schema> {
-  return inTransaction(
-    pool,
-    async (client) => {
-      const conversations = (await client.query<{ body: ConversationRecord }>('SELECT body FROM conversations ORDER BY channel, user_id')).rows.map((r) => r.body);
-      const sessions = (await client.query<{ body: Session }>('SELECT body FROM sessions ORDER BY id')).rows.map((r) => r.body);
-      return {
-        version: SCHEMA_VERSION,
-        conversations: Object.fromEntries(conversations.map((c) => [`${c.channel}:${c.userId}`, c])),
-        deliveryFailures: await deliveryFailures(client),
-        users: await users(client),
-        sessions,
-        tickets: await queryTickets(client),
-        audit: await auditEntries(client),
-        feedback: await feedback(client),
-        counters: { ticket: await lastTicketNumber(client) },
-        meta: { salt: meta.salt, secret: meta.secret },
-      };
-    },
-    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-  );
+  return inTransaction(pool, (client) => readSnapshot(client, meta), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+}
+
+/** The data as seen by `q` (a transaction's connection, for a consistent view). */
+export async function readSnapshot(q: Queryable, meta: Meta): Promise<Schema> {
+  const conversations = (await q.query<{ body: ConversationRecord }>('SELECT body FROM conversations ORDER BY channel, user_id')).rows.map((r) => r.body);
+  const sessions = (await q.query<{ body: Session }>('SELECT body FROM sessions ORDER BY seq')).rows.map((r) => r.body);
+  return {
+    version: SCHEMA_VERSION,
+    conversations: Object.fromEntries(conversations.map((c) => [`${c.channel}:${c.userId}`, c])),
+    deliveryFailures: await deliveryFailures(q),
+    users: await users(q),
+    sessions,
+    tickets: await queryTickets(q),
+    audit: await auditEntries(q),
+    feedback: await feedback(q),
+    counters: { ticket: await lastTicketNumber(q) },
+    meta: { salt: meta.salt, secret: meta.secret },
+  };
 }

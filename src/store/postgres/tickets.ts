@@ -11,14 +11,15 @@ export class TicketNumberError extends Error {
   }
 }
 
-const COLUMNS = 'id, channel, user_id, status, created_at, updated_at, queued_replies, erased, body';
+export const TICKET_COLUMNS = 'id, channel, user_id, status, created_at, updated_at, queued_replies, erased, body';
 
-function values(t: Ticket): unknown[] {
+/** A ticket's row, in TICKET_COLUMNS order. */
+export function ticketRow(t: Ticket): unknown[] {
   return [t.id, t.channel, t.userId, t.status, t.createdAt, t.updatedAt, t.replies.some((r) => r.status === 'queued'), Boolean(t.erasedAt), json(t)];
 }
 
 async function insertTicket(q: Queryable, t: Ticket): Promise<void> {
-  await q.query(`INSERT INTO tickets (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, values(t));
+  await q.query(`INSERT INTO tickets (${TICKET_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, ticketRow(t));
 }
 
 /** Rewrites the row of `id` from the ticket, indexed columns included (erasure changes the user id and status). */
@@ -26,7 +27,7 @@ export async function writeTicket(q: Queryable, t: Ticket): Promise<void> {
   await q.query(
     `UPDATE tickets SET channel = $2, user_id = $3, status = $4, created_at = $5, updated_at = $6, queued_replies = $7, erased = $8, body = $9
      WHERE id = $1`,
-    values(t),
+    ticketRow(t),
   );
 }
 

@@ -49,6 +49,7 @@ CREATE TABLE users (
 
 CREATE TABLE sessions (
   id text PRIMARY KEY,
+  seq bigserial NOT NULL,
   user_id text NOT NULL,
   expires_at bigint NOT NULL,
   body jsonb NOT NULL
