@@ -73,5 +73,10 @@ export async function refusingDuplicates<T>(message: string, work: () => Promise
   }
 }
 
-/** JSON for a jsonb parameter: pg would send a JS array as a PostgreSQL array, not as JSON. */
-export const json = (value: unknown): string => JSON.stringify(value);
+/**
+ * JSON for a jsonb parameter (pg would send a JS array as a PostgreSQL array, not as JSON). PostgreSQL refuses the
+ * NUL character in jsonb and text, and a message carrying one must not make a webhook fail forever: it becomes U+FFFD.
+ */
+export const json = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? withoutNul(v) : v));
+
+export const withoutNul = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s);

@@ -1,5 +1,5 @@
 import type { PhrasingProposal, ProposalSource } from '../types.js';
-import type { Queryable } from './pool.js';
+import { withoutNul, type Queryable } from './pool.js';
 
 interface ProposalRow {
   entry_id: string;
@@ -37,7 +37,7 @@ export async function proposePhrasing(q: Queryable, entryId: string, question: s
      ON CONFLICT (entry_id, question) DO UPDATE SET count = p.count + 1, ${column} = p.${column} + 1,
        first_at = LEAST(p.first_at, EXCLUDED.first_at), last_at = GREATEST(p.last_at, EXCLUDED.last_at)
      WHERE p.status = 'open'`,
-    [entryId, question, at],
+    [entryId, withoutNul(question), at],
   );
 }
 
@@ -59,7 +59,7 @@ export async function setProposalStatus(q: Queryable, entryId: string, question:
     `INSERT INTO proposals (entry_id, question, count, from_choice, from_officer, from_helpful, first_at, last_at, status)
      VALUES ($1, $2, 0, 0, 0, 0, $3, $3, $4)
      ON CONFLICT (entry_id, question) DO UPDATE SET status = EXCLUDED.status`,
-    [entryId, question, at, status],
+    [entryId, withoutNul(question), at, status],
   );
 }
 
