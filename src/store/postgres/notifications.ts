@@ -94,7 +94,10 @@ export class Notifications {
       this.lost(client, err);
       return;
     }
-    if (this.closed) return void (await client.end().catch(() => undefined));
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
     this.retryMs = RETRY_FIRST_MS;
     const reconnected = this.connectedOnce;

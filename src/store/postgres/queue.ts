@@ -57,19 +57,23 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
   async claim(owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null> {
     const lost: string[] = [];
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const now = this.clock();
       const token = randomUUID();
-      const result = await inTransaction(this.pool, async (client) => {
-        const key = (prefer !== undefined && !lost.includes(prefer) ? await candidate(client, now, lost, prefer) : null) ?? (await candidate(client, now, lost));
-        if (key === null) return null;
-        const taken = await takeLease(client, { key, owner, token, now, leaseMs });
-        return taken ? { key, rows: await pendingOf(client, key) } : { key, rows: null };
-      });
+      const result = await this.tryClaim({ owner, token, leaseMs, now: this.clock() }, lost, prefer);
       if (result === null) return null;
       if (result.rows) return new PostgresLease<E, S>(this.pool, this.clock, result.key, token, leaseMs, result.rows);
-      lost.push(result.key);
+      lost.push(result.key); // another instance took this user a moment ago: look for someone else
     }
     return null;
+  }
+
+  /** One transaction: pick a free user, take the lease, read the user's events. `rows` null: the lease was lost. */
+  private tryClaim(lease: Omit<Lease, 'key'>, lost: readonly string[], prefer?: string): Promise<{ key: string; rows: EventRow[] | null } | null> {
+    return inTransaction(this.pool, async (client) => {
+      const preferred = prefer !== undefined && !lost.includes(prefer) ? await candidate(client, lease.now, lost, prefer) : null;
+      const key = preferred ?? (await candidate(client, lease.now, lost));
+      if (key === null) return null;
+      return { key, rows: (await takeLease(client, { ...lease, key })) ? await pendingOf(client, key) : null };
+    });
   }
 
   async plan(id: string, sends: readonly S[]): Promise<void> {
@@ -137,7 +141,15 @@ async function candidate(q: Queryable, now: number, lost: readonly string[], key
  * Takes the user's lease if it is free or expired. The upsert locks the lease row, so of two instances racing for
  * one user the second sees the first's fresh lease and gets nothing.
  */
-async function takeLease(q: Queryable, l: { key: string; owner: string; token: string; now: number; leaseMs: number }): Promise<boolean> {
+interface Lease {
+  readonly key: string;
+  readonly owner: string;
+  readonly token: string;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
+async function takeLease(q: Queryable, l: Lease): Promise<boolean> {
   const { rowCount } = await q.query(
     `INSERT INTO user_leases (key, owner, token, expires_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, expires_at = EXCLUDED.expires_at
