@@ -116,9 +116,11 @@ export class Notifications {
   }
 
   private lost(client: pg.Client, err: unknown): void {
-    if (this.client === client) this.client = null;
     client.removeAllListeners('end');
     void client.end().catch(() => undefined);
+    // A late error from a connection already replaced says nothing about the current one.
+    if (this.client !== null && this.client !== client) return;
+    this.client = null;
     if (this.closed || this.retryTimer) return;
     this.logger.warn({ err: err instanceof Error ? err.message : String(err), retryMs: this.retryMs }, 'PostgreSQL LISTEN connection lost: reconnecting');
     this.retryTimer = setTimeout(() => {

@@ -26,15 +26,18 @@ export interface PoolOptions {
 }
 
 export function createPool(url: string, o: PoolOptions): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, types, max: o.max ?? 10, application_name: o.applicationName, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: url, types, max: o.max ?? 10, application_name: o.applicationName, idleTimeoutMillis: 30_000, keepAlive: true });
   // An idle connection dropped by the server (restart, failover) must not crash the process: the pool replaces it.
   pool.on('error', (err) => o.logger.warn({ err: err.message }, 'PostgreSQL: idle connection lost'));
   return pool;
 }
 
-/** A client for one long-lived purpose (LISTEN) outside the pool, with the same number parsing. */
+/**
+ * A client for one long-lived purpose (LISTEN) outside the pool, with the same number parsing. TCP keepalive: a
+ * connection that died silently (a network cut) must end in an error, or notices would stop without anyone knowing.
+ */
 export function createClient(url: string, applicationName: string): pg.Client {
-  return new pg.Client({ connectionString: url, types, application_name: applicationName });
+  return new pg.Client({ connectionString: url, types, application_name: applicationName, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
 }
 
 /**
