@@ -48,16 +48,16 @@ export class PostgresTokenVault implements TokenVault {
   /** The lock belongs to the connection: it is released on that same connection, and dies with it if it breaks. */
   private async underAdvisoryLock<T>(task: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    let broken = false;
+    // A connection that failed while locking or unlocking may still hold the lock: destroy it rather than pool it.
+    let broken = true;
     try {
       await client.query('SELECT pg_advisory_lock($1, $2)', [...REFRESH_LOCK]);
       try {
         return await task();
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1, $2)', [...REFRESH_LOCK]).catch(() => (broken = true));
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [...REFRESH_LOCK]).then(() => (broken = false), () => undefined);
       }
     } finally {
-      // A connection whose unlock failed may still hold the lock: destroy it rather than pool it.
       client.release(broken);
     }
   }
