@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { InboundQueue, QueuedEvent, UserLease } from '../types.js';
+import { inTransaction, json, type Pool, type Queryable } from './pool.js';
+
+/** Ids are remembered this long for deduplication (Meta and Zalo retry for about an hour), as in the journal. */
+export const SEEN_FOR_MS = 48 * 3600_000;
+/** A lease nobody renewed for this long belongs to an instance that is gone: compaction removes the row. */
+const STALE_LEASE_MS = 3600_000;
+/** Claims lost to another instance in the same instant before giving up for this call (the caller polls again). */
+const CLAIM_ATTEMPTS = 5;
+
+interface EventRow {
+  id: string;
+  seq: number;
+  key: string;
+  at: number;
+  event: unknown;
+  sends: unknown[] | null;
+  sent: number;
+}
+
+const toEvent = <E, S>(r: EventRow): QueuedEvent<E, S> => ({ id: r.id, key: r.key, at: r.at, event: r.event as E, sends: r.sends as S[] | null, sent: r.sent });
+
+const EVENT_COLUMNS = 'id, seq, key, at, event, sends, sent';
+
+async function pendingOf(q: Queryable, key: string): Promise<EventRow[]> {
+  const sql = `SELECT ${EVENT_COLUMNS} FROM inbound_events WHERE key = $1 AND done_at IS NULL AND held_channel IS NULL ORDER BY seq`;
+  return (await q.query<EventRow>(sql, [key])).rows;
+}
+
+/**
+ * The inbound journal on PostgreSQL, shared by every instance. The primary key on the event id deduplicates
+ * redeliveries wherever they arrive; a row in user_leases says which instance processes a user now, and an expired
+ * lease is taken over with the progress recorded in the events (plan, sent).
+ */
+export class PostgresQueue<E, S> implements InboundQueue<E, S> {
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock: () => number,
+  ) {}
+
+  async accept(events: ReadonlyArray<{ readonly id: string; readonly key: string; readonly event: E }>): Promise<QueuedEvent<E, S>[]> {
+    const batch = dedupe(events);
+    if (batch.length === 0) return [];
+    const at = this.clock();
+    // ON CONFLICT DO NOTHING on the key: of two instances accepting the same id at once, exactly one gets it back.
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO inbound_events (id, key, at, event)
+       SELECT id, key, $4, event FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(id, key, event, n) ORDER BY n
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [batch.map((e) => e.id), batch.map((e) => e.key), batch.map((e) => json(e.event)), at],
+    );
+    const accepted = new Set(rows.map((r) => r.id));
+    return batch.filter((e) => accepted.has(e.id)).map((e) => ({ id: e.id, key: e.key, at, event: e.event, sends: null, sent: 0 }));
+  }
+
+  async claim(owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null> {
+    const lost: string[] = [];
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const token = randomUUID();
+      const result = await this.tryClaim({ owner, token, leaseMs, now: this.clock() }, lost, prefer);
+      if (result === null) return null;
+      if (result.rows) return new PostgresLease<E, S>(this.pool, this.clock, result.key, token, leaseMs, result.rows);
+      lost.push(result.key); // another instance took this user a moment ago: look for someone else
+    }
+    return null;
+  }
+
+  /** One transaction: pick a free user, take the lease, read the user's events. `rows` null: the lease was lost. */
+  private tryClaim(lease: Omit<Lease, 'key'>, lost: readonly string[], prefer?: string): Promise<{ key: string; rows: EventRow[] | null } | null> {
+    return inTransaction(this.pool, async (client) => {
+      const preferred = prefer !== undefined && !lost.includes(prefer) ? await candidate(client, lease.now, lost, prefer) : null;
+      const key = preferred ?? (await candidate(client, lease.now, lost));
+      if (key === null) return null;
+      return { key, rows: (await takeLease(client, { ...lease, key })) ? await pendingOf(client, key) : null };
+    });
+  }
+
+  async plan(id: string, sends: readonly S[]): Promise<void> {
+    await this.pool.query('UPDATE inbound_events SET sends = $2 WHERE id = $1', [id, json(sends)]);
+  }
+
+  async sent(id: string, index: number): Promise<void> {
+    await this.pool.query('UPDATE inbound_events SET sent = GREATEST(sent, $2) WHERE id = $1', [id, index + 1]);
+  }
+
+  /** The text goes at once: only the id is needed afterwards, for deduplication. */
+  async done(id: string): Promise<void> {
+    await this.pool.query('UPDATE inbound_events SET done_at = $2, event = NULL, sends = NULL, held_channel = NULL WHERE id = $1', [id, this.clock()]);
+  }
+
+  async hold(id: string, channel: string): Promise<void> {
+    await this.pool.query('UPDATE inbound_events SET held_channel = $2 WHERE id = $1 AND done_at IS NULL', [id, channel]);
+  }
+
+  async release(channel: string): Promise<number> {
+    return (await this.pool.query('UPDATE inbound_events SET held_channel = NULL WHERE held_channel = $1 AND done_at IS NULL', [channel])).rowCount ?? 0;
+  }
+
+  async held(channel: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM inbound_events WHERE held_channel = $1 AND done_at IS NULL', [channel]);
+    return rows[0]!.n;
+  }
+
+  async unfinished(): Promise<QueuedEvent<E, S>[]> {
+    return (await this.pool.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM inbound_events WHERE done_at IS NULL ORDER BY seq`)).rows.map((r) => toEvent<E, S>(r));
+  }
+
+  async compact(): Promise<void> {
+    const now = this.clock();
+    await this.pool.query('DELETE FROM inbound_events WHERE done_at IS NOT NULL AND at < $1', [now - SEEN_FOR_MS]);
+    await this.pool.query('DELETE FROM user_leases WHERE expires_at < $1', [now - STALE_LEASE_MS]);
+  }
+
+  /** The pool belongs to openPostgres. */
+  async close(): Promise<void> {}
+}
+
+/** The first occurrence of each id, in order. */
+function dedupe<T extends { readonly id: string }>(events: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+}
+
+/**
+ * The oldest unfinished, unheld event of a user nobody holds a live lease on. SKIP LOCKED: instances claiming at
+ * the same moment pass over the event another one is looking at instead of queueing behind it.
+ */
+async function candidate(q: Queryable, now: number, lost: readonly string[], key?: string): Promise<string | null> {
+  const { rows } = await q.query<{ key: string }>(
+    `SELECT e.key FROM inbound_events e
+     WHERE e.done_at IS NULL AND e.held_channel IS NULL AND ($3::text IS NULL OR e.key = $3) AND e.key <> ALL($2::text[])
+       AND NOT EXISTS (SELECT 1 FROM user_leases l WHERE l.key = e.key AND l.expires_at > $1)
+     ORDER BY e.seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    [now, lost, key ?? null],
+  );
+  return rows[0]?.key ?? null;
+}
+
+/**
+ * Takes the user's lease if it is free or expired. The upsert locks the lease row, so of two instances racing for
+ * one user the second sees the first's fresh lease and gets nothing.
+ */
+interface Lease {
+  readonly key: string;
+  readonly owner: string;
+  readonly token: string;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
+async function takeLease(q: Queryable, l: Lease): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `INSERT INTO user_leases (key, owner, token, expires_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, expires_at = EXCLUDED.expires_at
+     WHERE user_leases.expires_at <= $5`,
+    [l.key, l.owner, l.token, l.now + l.leaseMs, l.now],
+  );
+  return rowCount === 1;
+}
+
+class PostgresLease<E, S> implements UserLease<E, S> {
+  events: QueuedEvent<E, S>[];
+  private lastSeq: number;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock: () => number,
+    readonly key: string,
+    private readonly token: string,
+    private readonly leaseMs: number,
+    rows: readonly EventRow[],
+  ) {
+    this.events = rows.map((r) => toEvent<E, S>(r));
+    this.lastSeq = Math.max(0, ...rows.map((r) => r.seq));
+  }
+
+  /** Returns the events accepted since the claim or the last call; `events` becomes every pending one again. */
+  async more(): Promise<QueuedEvent<E, S>[]> {
+    const rows = await pendingOf(this.pool, this.key);
+    const fresh = rows.filter((r) => r.seq > this.lastSeq);
+    this.events = rows.map((r) => toEvent<E, S>(r));
+    this.lastSeq = Math.max(this.lastSeq, ...rows.map((r) => r.seq));
+    return fresh.map((r) => toEvent<E, S>(r));
+  }
+
+  /** The token, not the owner name, proves the lease is still this claim's: a later claim draws a new one. */
+  async renew(): Promise<boolean> {
+    const { rowCount } = await this.pool.query('UPDATE user_leases SET expires_at = $3 WHERE key = $1 AND token = $2', [this.key, this.token, this.clock() + this.leaseMs]);
+    return rowCount === 1;
+  }
+
+  async release(): Promise<void> {
+    await this.pool.query('DELETE FROM user_leases WHERE key = $1 AND token = $2', [this.key, this.token]);
+  }
+}
