@@ -44,6 +44,8 @@ export interface Config {
   readonly sendConcurrency: number;
   /** Nightly backups: where, and how many to keep; null dir = none. */
   readonly backup: { readonly dir: string | null; readonly keep: number };
+  /** PostgreSQL instead of the embedded store (several instances on one database); null = the embedded store. */
+  readonly databaseUrl: string | null;
 }
 
 /** What one address may ask of the web chat, which anyone can reach without an account. */
@@ -192,6 +194,7 @@ const Env = z.object({
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(40),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'dạng postgres://người_dùng:mật_khẩu@máy:5432/tên_cơ_sở_dữ_liệu').optional(),
 });
 
 /** The variables a channel needs before it is enabled. */
@@ -300,5 +303,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webChatLimits: { questionsPerMinute: e.WEB_CHAT_RATE_PER_MINUTE, ticketsPerHour: e.WEB_CHAT_TICKETS_PER_HOUR },
     sendConcurrency: e.SEND_CONCURRENCY,
     backup: { dir: e.BACKUP_DIR ? path.resolve(e.BACKUP_DIR) : null, keep: e.BACKUP_KEEP },
+    databaseUrl: e.DATABASE_URL ?? null,
   };
 }

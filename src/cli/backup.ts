@@ -12,6 +12,7 @@ const { flags } = parseArgs(process.argv.slice(2));
 const out = flags.get('out');
 if (typeof out !== 'string' || out.trim() === '') fail('Cách dùng: npm run backup -- --out <thư mục chứa bản sao lưu>');
 const config = cliConfig();
+if (config.databaseUrl) fail('Dữ liệu đang ở PostgreSQL (DATABASE_URL): hãy sao lưu bằng pg_dump, xem README "Backups".');
 
 function done(result: { dir: string; manifest: BackupManifest }): void {
   const c = result.manifest.counts;

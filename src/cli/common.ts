@@ -3,6 +3,10 @@ import { Bot, MemoryConversationStates } from '../conversation/bot.js';
 import { indexKnowledge, type Knowledge } from '../conversation/knowledge.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeBaseError } from '../knowledge/types.js';
+import { silentLogger } from '../log.js';
+import { DataDirBusyError } from '../store/lock.js';
+import { openStores, type Stores } from '../store/open.js';
+import { StoreCorruptError } from '../store/store.js';
 
 /** Config for command-line tools: the same validation as the server; errors printed in Vietnamese, exit 1. */
 export function cliConfig(): Config {
@@ -31,6 +35,20 @@ export function cliBot(config: Config, knowledge: Knowledge): Bot {
     footer: config.footer,
     states: new MemoryConversationStates(),
   });
+}
+
+/**
+ * The stores for a command that writes: PostgreSQL when DATABASE_URL is set (shared, the server may run), else
+ * DATA_DIR, which the command must hold alone (it refuses while the server runs, and says what to do instead).
+ */
+export async function cliStores(config: Config, whileServerRuns: string): Promise<Stores> {
+  try {
+    return await openStores(config, { logger: silentLogger() });
+  } catch (err) {
+    if (err instanceof DataDirBusyError) fail(`${err.message} ${whileServerRuns}`);
+    if (err instanceof StoreCorruptError) fail(err.message);
+    throw err;
+  }
 }
 
 export function fail(message: string): never {

@@ -5,6 +5,8 @@ import { parsePeriod, PeriodError } from '../reports/period.js';
 import { vietnamDay } from '../days.js';
 import { readDataSnapshot, reportFor } from '../reports/source.js';
 import { StoreCorruptError } from '../store/store.js';
+import { openPostgresStores } from '../store/open.js';
+import { silentLogger } from '../log.js';
 import { cliConfig, cliKnowledge, fail, parseArgs } from './common.js';
 
 // npm run report -- --from 2026-01-01 --to 2026-03-31 [--format md|csv|json]
@@ -20,12 +22,12 @@ const to = typeof flags.get('to') === 'string' ? String(flags.get('to')) : today
 const config = cliConfig();
 try {
   const period = parsePeriod(from, to);
-  const data = await readDataSnapshot(config.dataDir);
-  const report = await reportFor(
-    { data, activity: new ActivityLog(FileActivityStore.at(config.dataDir), data.meta.salt), knowledge: await cliKnowledge(config), calendar: config.inbox.officeHours },
-    period.from,
-    period.to,
-  );
+  // The embedded store is read as a snapshot of its file (no lock: the server may run); PostgreSQL is shared anyway.
+  const pg = config.databaseUrl ? await openPostgresStores(config.databaseUrl, { logger: silentLogger() }) : null;
+  const data = pg ? await pg.data.snapshot() : await readDataSnapshot(config.dataDir);
+  const activity = new ActivityLog(pg?.activity ?? FileActivityStore.at(config.dataDir), data.meta.salt);
+  const report = await reportFor({ data, activity, knowledge: await cliKnowledge(config), calendar: config.inbox.officeHours }, period.from, period.to);
+  await pg?.close();
   process.stdout.write(format === 'csv' ? toCsv(report) : format === 'json' ? toJson(report) : toMarkdown(report));
 } catch (err) {
   if (err instanceof PeriodError || err instanceof StoreCorruptError) fail(err.message);

@@ -1,13 +1,10 @@
-import { LoginThrottle } from '../web/limits.js';
 import { createInterface } from 'node:readline';
 import { AccountError, Accounts } from '../inbox/accounts.js';
-import { DataDirBusyError, lockDataDir } from '../store/lock.js';
-import { LowdbDataStore } from '../store/lowdb-data.js';
-import { StoreCorruptError } from '../store/store.js';
-import { cliConfig, fail, parseArgs } from './common.js';
+import { cliConfig, cliStores, fail, parseArgs } from './common.js';
 
 // npm run user:add -- --admin <name> | --officer <name> [--name "Tên hiển thị"]
-// Creates an inbox account; asks for the password (twice). Run it while the server is stopped: both write db.json.
+// Creates an inbox account; asks for the password (twice). With the embedded store, run it while the server is
+// stopped (both write db.json); with PostgreSQL it may run beside the servers.
 const { flags } = parseArgs(process.argv.slice(2));
 const admin = flags.get('admin');
 const officer = flags.get('officer');
@@ -46,21 +43,12 @@ function askHidden(questions: readonly string[]): Promise<string[]> {
 }
 
 const config = cliConfig();
-let store: LowdbDataStore;
-try {
-  // Released when the command exits.
-  await lockDataDir(config.dataDir);
-  store = await LowdbDataStore.open(config.dataDir);
-} catch (err) {
-  if (err instanceof StoreCorruptError) fail(err.message);
-  if (err instanceof DataDirBusyError) fail(`${err.message} Hãy dừng máy chủ rồi chạy lại lệnh này.`);
-  throw err;
-}
+const stores = await cliStores(config, 'Hãy dừng máy chủ rồi chạy lại lệnh này.');
 const [password, again] = await askHidden(['Mật khẩu: ', 'Nhập lại mật khẩu: ']);
 if (!password || password !== again) fail('Hai lần nhập mật khẩu không khớp.');
 try {
-  const user = await new Accounts(store, new LoginThrottle(), config.inbox.sessionMs).create(username, password, admin ? 'admin' : 'officer', displayName);
-  await store.close();
+  const user = await new Accounts(stores.data, stores.loginAttempts, config.inbox.sessionMs).create(username, password, admin ? 'admin' : 'officer', displayName);
+  await stores.close();
   process.stdout.write(`Đã tạo tài khoản ${user.role === 'admin' ? 'quản trị viên' : 'cán bộ'} "${user.username}". Đăng nhập tại /inbox.\n`);
 } catch (err) {
   if (err instanceof AccountError) fail(err.message);

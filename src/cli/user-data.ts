@@ -1,18 +1,13 @@
-import { FileActivityStore } from '../store/activity-files.js';
 import type { ChannelName } from '../conversation/types.js';
 import { silentLogger } from '../log.js';
 import { erasureSummary, PersonalData } from '../privacy/service.js';
 import { ActivityLog } from '../reports/activity.js';
-import { Journal } from '../store/journal.js';
-import { DataDirBusyError, lockDataDir } from '../store/lock.js';
-import { LowdbDataStore } from '../store/lowdb-data.js';
-import { StoreCorruptError } from '../store/store.js';
-import { cliConfig, fail, parseArgs } from './common.js';
+import { cliConfig, cliStores, fail, parseArgs } from './common.js';
 
 // npm run user-data -- export|delete --channel messenger|zalo|web --user <id>
 // A person's request about their data: `export` prints everything held about them as JSON; `delete` erases it
 // (reports keep their counts). Works on DATA_DIR directly, so it refuses to run while the server is up: use the
-// admin page /admin/privacy then.
+// admin page /admin/privacy then. With PostgreSQL it may run beside the servers.
 const USAGE = 'Cách dùng: npm run user-data -- export|delete --channel messenger|zalo|web --user <mã người dùng>';
 const { flags, positional } = parseArgs(process.argv.slice(2));
 const action = positional[0];
@@ -22,22 +17,15 @@ if ((action !== 'export' && action !== 'delete') || typeof userId !== 'string' |
 if (channel !== 'messenger' && channel !== 'zalo' && channel !== 'web') fail(`Kênh phải là messenger, zalo hoặc web.\n${USAGE}`);
 
 const config = cliConfig();
-let unlock: () => Promise<void>;
+const stores = await cliStores(config, 'Khi máy chủ đang chạy, hãy dùng trang quản trị /admin/privacy (hoặc dừng máy chủ rồi chạy lại lệnh này).');
 try {
-  unlock = await lockDataDir(config.dataDir);
-} catch (err) {
-  if (err instanceof DataDirBusyError) fail(`${err.message} Khi máy chủ đang chạy, hãy dùng trang quản trị /admin/privacy (hoặc dừng máy chủ rồi chạy lại lệnh này).`);
-  throw err;
-}
-try {
-  const store = await LowdbDataStore.open(config.dataDir);
   const personalData = new PersonalData({
-    store,
-    activity: new ActivityLog(FileActivityStore.at(config.dataDir), store.meta.salt),
+    store: stores.data,
+    activity: new ActivityLog(stores.activity, stores.data.meta.salt),
     retentionMonths: config.retentionMonths,
     logger: silentLogger(),
-    // Opening the journal compacts it: finished events, with their text, are dropped.
-    compactJournal: async () => (await Journal.open(config.dataDir)).close(),
+    // Finished events, with their text, are dropped from the inbound queue.
+    compactJournal: () => stores.queue.compact(),
   });
   if (action === 'export') {
     process.stdout.write(`${JSON.stringify(await personalData.export(channel as ChannelName, userId as string), null, 2)}\n`);
@@ -45,10 +33,6 @@ try {
     const report = await personalData.erase(channel as ChannelName, userId as string);
     process.stdout.write(`Đã xoá dữ liệu của người dùng này: ${erasureSummary(report)}.\n`);
   }
-  await store.close();
-} catch (err) {
-  await unlock();
-  if (err instanceof StoreCorruptError) fail(err.message);
-  throw err;
+} finally {
+  await stores.close();
 }
-await unlock();

@@ -1,4 +1,5 @@
 import { FileTokenVault } from '../store/file-token-vault.js';
+import { openPostgresStores } from '../store/open.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { requestTokens, ZaloAuthError, ZaloTokens } from '../channels/zalo/tokens.js';
@@ -46,8 +47,12 @@ if (code === '') fail('Không thấy mã code trong nội dung vừa dán.');
 
 try {
   const pair = await requestTokens(zalo, { code, grant_type: 'authorization_code', code_verifier: verifier });
-  const tokens = await ZaloTokens.open(await FileTokenVault.open(config.dataDir), { ...zalo, seedRefreshToken: null }, createLogger('silent', 2));
+  // The file beside a running server, or the row every instance shares.
+  const pg = config.databaseUrl ? await openPostgresStores(config.databaseUrl, { logger: createLogger('silent', 2) }) : null;
+  const vault = pg?.tokens ?? (await FileTokenVault.open(config.dataDir));
+  const tokens = await ZaloTokens.open(vault, { ...zalo, seedRefreshToken: null }, createLogger('silent', 2));
   await tokens.save({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, accessExpiresAt: Date.now() + pair.expiresInMs });
+  await pg?.close();
   process.stdout.write(`\nĐã lưu token Zalo OA (hết hạn lúc ${new Date(Date.now() + pair.expiresInMs).toLocaleString('vi-VN')}, sau đó tự gia hạn).\n`);
 } catch (err) {
   if (err instanceof ZaloAuthError) fail(`Zalo từ chối: ${err.zaloMessage}${err.code !== undefined ? ` (mã ${err.code})` : ''}`);

@@ -28,8 +28,9 @@ const COMPACT_AFTER_LINES = 20_000;
 export class Journal<E, S> implements InboundQueue<E, S> {
   private readonly pending = new Map<string, PendingEvent<E, S>>();
   private readonly seen = new Map<string, number>();
-  /** Users being worked on, until when (one process: leases only keep two workers off the same user). */
-  private readonly leases = new Map<string, number>();
+  /** Users being worked on: by which claim, until when. */
+  private readonly leases = new Map<string, { token: number; until: number }>();
+  private claims = 0;
   /** Events waiting for their channel's credentials, by event id. */
   private readonly holds = new Map<string, string>();
   private queue: string[] = [];
@@ -92,6 +93,11 @@ export class Journal<E, S> implements InboundQueue<E, S> {
         this.seen.set(line.id, line.at);
         break;
     }
+  }
+
+  /** Ids seen recently whose events are finished (kept to drop redeliveries): for moving to PostgreSQL. */
+  remembered(): Array<{ id: string; at: number }> {
+    return [...this.seen].filter(([id]) => !this.pending.has(id)).map(([id, at]) => ({ id, at }));
   }
 
   /** True when an event with this id was already accepted (a redelivery). */
@@ -164,26 +170,35 @@ export class Journal<E, S> implements InboundQueue<E, S> {
 
   async claim(_owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null> {
     const now = this.clock();
-    const free = (key: string) => (this.leases.get(key) ?? 0) <= now && this.waitingFor(key).length > 0;
+    const free = (key: string) => (this.leases.get(key)?.until ?? 0) <= now && this.waitingFor(key).length > 0;
     const key = prefer !== undefined && free(prefer) ? prefer : this.unfinishedNow().find((p) => !this.holds.has(p.id) && free(p.key))?.key;
     if (key === undefined) return null;
-    this.leases.set(key, now + leaseMs);
+    const token = ++this.claims;
+    this.leases.set(key, { token, until: now + leaseMs });
+    const ours = () => this.leases.get(key)?.token === token;
     const given = new Set<string>();
     const take = () => {
-      const events = this.waitingFor(key, given);
-      for (const e of events) given.add(e.id);
-      return events;
+      const fresh = this.waitingFor(key, given);
+      for (const e of fresh) given.add(e.id);
+      return fresh;
     };
+    const events = take();
     return {
       key,
-      events: take(),
-      more: async () => take(),
+      events,
+      more: async () => {
+        const fresh = take();
+        events.push(...fresh);
+        return fresh;
+      },
       renew: async () => {
-        this.leases.set(key, this.clock() + leaseMs);
+        // An expired lease may have been taken over: then it is not ours to extend.
+        if (!ours()) return false;
+        this.leases.set(key, { token, until: this.clock() + leaseMs });
         return true;
       },
       release: async () => {
-        this.leases.delete(key);
+        if (ours()) this.leases.delete(key);
       },
     };
   }

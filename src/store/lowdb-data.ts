@@ -123,11 +123,15 @@ export class LowdbDataStore implements DataStore {
   }
 
   async updateUser(id: string, change: (u: StaffUser) => void): Promise<StaffUser | null> {
+    const current = this.d.users.find((u) => u.id === id);
+    if (!current) return null;
+    const next = copy(current);
+    change(next);
+    if (this.d.users.some((u) => u.id !== id && u.username === next.username)) throw new StoreConflictError(`Tài khoản "${next.username}" đã tồn tại.`);
     return this.write((d) => {
-      const user = d.users.find((u) => u.id === id);
-      if (!user) return null;
-      change(user);
-      return copy(user);
+      const i = d.users.findIndex((u) => u.id === id);
+      d.users[i] = next;
+      return copy(next);
     });
   }
 
@@ -224,8 +228,8 @@ export class LowdbDataStore implements DataStore {
     await this.write((d) => {
       const found = d.proposals.find((p) => p.entryId === entryId && p.question === question);
       if (found) {
+        // The time of the last confirmation by use stays: retention counts from it.
         found.status = status;
-        found.lastAt = Math.max(found.lastAt, at);
       } else {
         d.proposals.push({ entryId, question, count: 0, sources: { choice: 0, officer: 0, helpful: 0 }, firstAt: at, lastAt: at, status });
       }

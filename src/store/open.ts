@@ -9,6 +9,7 @@ import { Journal } from './journal.js';
 import { LocalCoordination } from './local-coordination.js';
 import { lockDataDir } from './lock.js';
 import { LowdbDataStore } from './lowdb-data.js';
+import { openPostgres } from './postgres/open.js';
 import type { ActivityStore, Coordination, DataStore, InboundQueue, LoginAttempts, TokenVault } from './types.js';
 
 /** Everything the product keeps, from one of the two stores (see types.ts). */
@@ -67,8 +68,15 @@ export async function openEmbeddedStores(dataDir: string, o: OpenOptions): Promi
   }
 }
 
-/** The stores the configuration asks for: PostgreSQL with DATABASE_URL, else the embedded one. */
-export async function openStores(config: Config, o: OpenOptions): Promise<Stores> {
-  return openEmbeddedStores(config.dataDir, o);
+/** Opens every store on the PostgreSQL database at `url`; several instances may share it. */
+export async function openPostgresStores(url: string, o: OpenOptions): Promise<Stores> {
+  const pg = await openPostgres<InboundEvent, OutboundMessage>(url, { ...(o.clock ? { clock: o.clock } : {}), logger: o.logger });
+  await pg.listening();
+  return { kind: 'postgres', data: pg.data, queue: pg.queue, tokens: pg.tokens, activity: pg.activity, coordination: pg.coordination, loginAttempts: pg.loginAttempts, backup: null, close: () => pg.close() };
+}
+
+/** The stores the configuration asks for: PostgreSQL with DATABASE_URL, else the embedded one in DATA_DIR. */
+export function openStores(config: Config, o: OpenOptions): Promise<Stores> {
+  return config.databaseUrl ? openPostgresStores(config.databaseUrl, o) : openEmbeddedStores(config.dataDir, o);
 }
 

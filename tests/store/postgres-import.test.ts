@@ -34,7 +34,7 @@ describe.skipIf(!url)('PostgreSQL: moving an office from the embedded store', ()
     const source = await embedded();
     const database = await createDatabase(url, 'store_import');
     const counts = await importIntoPostgres(database, source);
-    expect(counts).toEqual({ conversations: 1, tickets: 3, users: 2, sessions: 2, audit: 3, feedback: 2, deliveryFailures: 1, lastTicket: 4 });
+    expect(counts).toEqual({ conversations: 1, tickets: 3, users: 2, sessions: 2, audit: 3, feedback: 2, deliveryFailures: 1, proposals: 0, pendingEvents: 0, seenEvents: 0, activityLines: 0, zaloTokens: false, lastTicket: 4 });
     const stores = await openPostgres(database);
     try {
       expect(await stores.data.snapshot()).toEqual(source);

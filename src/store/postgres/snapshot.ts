@@ -1,3 +1,4 @@
+import { proposals } from './proposals.js';
 import { randomBytes } from 'node:crypto';
 import { SCHEMA_VERSION, type ConversationRecord, type Schema, type Session } from '../schema.js';
 import { users } from './accounts.js';
@@ -42,6 +43,7 @@ export async function readSnapshot(q: Queryable, meta: Meta): Promise<Schema> {
     tickets: await queryTickets(q),
     audit: await auditEntries(q),
     feedback: await feedback(q),
+    proposals: (await proposals(q)).map((p) => ({ ...p, sources: { ...p.sources } })),
     counters: { ticket: await lastTicketNumber(q) },
     meta: { salt: meta.salt, secret: meta.secret },
   };

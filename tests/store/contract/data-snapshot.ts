@@ -25,6 +25,7 @@ export function snapshotContract(open: () => Promise<Reopenable<DataStore>>): vo
       await store.addSession(session('s1'), 0);
       await store.addFeedback(feedbackOf('zalo', 'z1', 10));
       await store.addDeliveryFailure(failureOf('zalo', 'z1', 20));
+      await store.proposePhrasing('hoan-thue', 'hoan thue the nao', 'choice', 30);
       const snapshot = await store.snapshot();
       expect(snapshot).toEqual({
         version: SCHEMA_VERSION,
@@ -35,6 +36,7 @@ export function snapshotContract(open: () => Promise<Reopenable<DataStore>>): vo
         tickets: [ticketFor(1), ticketFor(2, { userId: 'p2' })],
         audit: [{ at: 1_000, actor: 'bot', action: 'ticket.create', detail: '', ticketId: 1 }],
         feedback: [feedbackOf('zalo', 'z1', 10)],
+        proposals: [{ entryId: 'hoan-thue', question: 'hoan thue the nao', count: 1, sources: { choice: 1, officer: 0, helpful: 0 }, firstAt: 30, lastAt: 30, status: 'open' }],
         counters: { ticket: 2 },
         meta: store.meta,
       });
@@ -44,7 +46,7 @@ export function snapshotContract(open: () => Promise<Reopenable<DataStore>>): vo
 
     it('starts empty', async () => {
       const snapshot = await h().store.snapshot();
-      expect({ ...snapshot, meta: null }).toEqual({ version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: null });
+      expect({ ...snapshot, meta: null }).toEqual({ version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], proposals: [], counters: { ticket: 0 }, meta: null });
     });
   });
 }

@@ -40,7 +40,7 @@ export function loginAttemptsContract(name: string, open: () => Promise<Harness<
     it('answers exactly as web/limits.ts LoginThrottle over a run of attempts', async () => {
       const { store } = h();
       let now = T0;
-      const reference = new LoginThrottle(undefined, () => now);
+      const reference = new LoginThrottle();
       const steps: Array<[number, 'reserve' | 'succeeded']> = [
         [0, 'reserve'], [1, 'reserve'], [1, 'reserve'], [2, 'reserve'], [3, 'reserve'], [3, 'reserve'], [20 * S, 'reserve'],
         [31 * S, 'reserve'], [40 * S, 'reserve'], [95 * S, 'reserve'], [10 * MIN, 'reserve'], [10 * MIN, 'succeeded'],
@@ -50,10 +50,10 @@ export function loginAttemptsContract(name: string, open: () => Promise<Harness<
       for (const [offset, action] of steps) {
         now = T0 + offset;
         if (action === 'succeeded') {
-          reference.succeeded('k');
+          await reference.succeeded('k');
           await store.succeeded('k');
         } else {
-          expect(await store.reserve('k', now)).toEqual(reference.reserve('k'));
+          expect(await store.reserve('k', now)).toEqual(await reference.reserve('k', now));
         }
       }
     });
