@@ -46,6 +46,8 @@ export interface Config {
   readonly backup: { readonly dir: string | null; readonly keep: number };
   /** PostgreSQL instead of the embedded store (several instances on one database); null = the embedded store. */
   readonly databaseUrl: string | null;
+  /** How long a user's events stay with the instance working on them; another takes over after it (a crash). */
+  readonly queueLeaseMs: number;
 }
 
 /** What one address may ask of the web chat, which anyone can reach without an account. */
@@ -194,6 +196,7 @@ const Env = z.object({
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(40),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  QUEUE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'dạng postgres://người_dùng:mật_khẩu@máy:5432/tên_cơ_sở_dữ_liệu').optional(),
 });
 
@@ -304,5 +307,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendConcurrency: e.SEND_CONCURRENCY,
     backup: { dir: e.BACKUP_DIR ? path.resolve(e.BACKUP_DIR) : null, keep: e.BACKUP_KEEP },
     databaseUrl: e.DATABASE_URL ?? null,
+    queueLeaseMs: e.QUEUE_LEASE_SECONDS * 1000,
   };
 }

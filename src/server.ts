@@ -124,6 +124,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     logger,
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
+    leaseMs: config.queueLeaseMs,
     // With several instances, look now and then for work accepted elsewhere or left by one that died.
     ...(stores.kind === 'postgres' ? { pollMs: 1000 } : {}),
     onAuthFailure: (channel, err) => channels.authFailed(channel, err),

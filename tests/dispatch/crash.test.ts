@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraph } from '../helpers/fake-graph.js';
+import { killChildServers, startChildServer, until } from '../helpers/child-server.js';
 import { FB, signed } from '../helpers/server.js';
 
 /**
@@ -15,7 +15,6 @@ import { FB, signed } from '../helpers/server.js';
 const USERS = 480;
 const CONCURRENCY = 40;
 let graph: FakeGraph;
-const children: ChildProcess[] = [];
 beforeAll(async () => {
   graph = await new FakeGraph().start();
   graph.delayMs = 300;
@@ -24,18 +23,13 @@ afterAll(async () => {
   await graph.stop();
 });
 afterEach(() => {
-  for (const c of children) c.kill('SIGKILL');
-  children.length = 0;
+  killChildServers();
   graph.requests.length = 0;
   graph.maxInFlight = 0;
 });
 
 function serve(dataDir: string) {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: '0',
-    HOST: '127.0.0.1',
+  const server = startChildServer({
     DATA_DIR: dataDir,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
@@ -44,25 +38,8 @@ function serve(dataDir: string) {
     FB_PAGE_ACCESS_TOKEN: FB.pageToken,
     FB_GRAPH_API_URL: graph.url,
     SEND_CONCURRENCY: String(CONCURRENCY),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = until(() => /"port":(\d+)/.exec(out)?.[1]);
-  return { child, port, exited, output: () => out };
-}
-
-async function until<T>(get: () => T | undefined, ms = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  });
+  return { ...server, port: server.base.then((b) => b.split(':').pop()!) };
 }
 
 async function backlog(port: string): Promise<void> {

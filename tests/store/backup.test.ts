@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupManifest } from '../../src/store/backup.js';
+import { killChildServers, startChildServer } from '../helpers/child-server.js';
 import { FakeGraph } from '../helpers/fake-graph.js';
 import { FakeZalo } from '../helpers/fake-zalo.js';
 import { ADMIN, FB, signed, ZALO, zaloEnv, zaloSigned } from '../helpers/server.js';
@@ -16,7 +17,6 @@ import { ADMIN, FB, signed, ZALO, zaloEnv, zaloSigned } from '../helpers/server.
 const run = promisify(execFile);
 let graph: FakeGraph;
 let zalo: FakeZalo;
-const children: ChildProcess[] = [];
 beforeAll(async () => {
   graph = await new FakeGraph().start();
   zalo = await new FakeZalo().start();
@@ -26,15 +26,12 @@ afterAll(async () => {
   await zalo.stop();
 });
 afterEach(() => {
-  for (const c of children) c.kill('SIGKILL');
-  children.length = 0;
+  killChildServers();
 });
 
 const envFor = (dataDir: string): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   HOME: process.env.HOME,
-  PORT: '0',
-  HOST: '127.0.0.1',
   DATA_DIR: dataDir,
   LOG_LEVEL: 'info',
   FB_APP_SECRET: FB.appSecret,
@@ -47,17 +44,8 @@ const envFor = (dataDir: string): NodeJS.ProcessEnv => ({
 });
 
 async function serve(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: envFor(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (const started = Date.now(); !/"port":(\d+)/.test(out); await new Promise((r) => setTimeout(r, 30))) {
-    if (Date.now() - started > 30_000 || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
-  }
-  const base = `http://127.0.0.1:${/"port":(\d+)/.exec(out)![1]}`;
-  return { child, base, exited, output: () => out };
+  const server = startChildServer(envFor(dataDir));
+  return { ...server, base: await server.base };
 }
 
 const command = (script: string, args: string[], dataDir: string) =>
