@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 
 // Load generator for bench/webhook.ts, run in its own process so it does not share the server's event loop.
-// argv: url secret count concurrency users questions [rate]  stdout: one JSON line with ack latencies (ms).
+// argv: url[,url…] secret count concurrency users questions [rate]  stdout: one JSON line with ack latencies (ms).
+// Several URLs (instances behind a load balancer): request i goes to URL i mod n.
 // Without a rate: closed loop, `concurrency` requests always in flight (measures the maximum). With a rate: open
 // loop, a request every 1/rate s whatever the answers (measures latency at that offered load).
 const [url, secret, countArg, concurrencyArg, usersArg, questionsJson, rateArg] = process.argv.slice(2);
@@ -12,7 +13,7 @@ const concurrency = Number(concurrencyArg);
 const users = Number(usersArg);
 const questions: string[] = JSON.parse(questionsJson ?? '[]');
 const agent = new http.Agent({ keepAlive: true, maxSockets: rate > 0 ? 256 : concurrency });
-const target = new URL(url!);
+const targets = url!.split(',').map((u) => new URL(u));
 const now = Date.now();
 
 function payload(i: number): string {
@@ -26,7 +27,8 @@ function payload(i: number): string {
   return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function send(body: string): Promise<number> {
+function send(body: string, i: number): Promise<number> {
+  const target = targets[i % targets.length]!;
   const signature = `sha256=${createHmac('sha256', secret!).update(body).digest('hex')}`;
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
@@ -51,7 +53,7 @@ if (rate > 0) {
     const due = started + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(send(payload(i)).then((ms) => void latencies.push(ms)));
+    pending.push(send(payload(i), i).then((ms) => void latencies.push(ms)));
   }
   await Promise.all(pending);
 } else {
@@ -59,7 +61,7 @@ if (rate > 0) {
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const i = next++;
-        latencies.push(await send(payload(i)));
+        latencies.push(await send(payload(i), i));
       }
     }),
   );

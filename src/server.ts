@@ -125,8 +125,9 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
     leaseMs: config.queueLeaseMs,
-    // With several instances, look now and then for work accepted elsewhere or left by one that died.
-    ...(stores.kind === 'postgres' ? { pollMs: 1000 } : {}),
+    // With several instances, look now and then for work accepted elsewhere or left by one that died; and work on
+    // fewer users at once than the pool has connections times a few, or every query queues behind the others.
+    ...(stores.kind === 'postgres' ? { pollMs: 1000, maxUsers: 48 } : {}),
     onAuthFailure: (channel, err) => channels.authFailed(channel, err),
   });
 

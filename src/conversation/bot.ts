@@ -34,6 +34,8 @@ export interface HandoffRequest {
 export interface HandleContext {
   /** Asked before a new ticket is opened for this message; false: refused (too many from one address). */
   readonly admitTicket?: () => boolean;
+  /** The conversation's state when the caller just read it (saves reading it again). */
+  readonly state?: ConversationState;
 }
 
 /** Turns a hand-off marker into what the user is told (the inbox creates a ticket and returns its number). */
@@ -68,7 +70,7 @@ export class Bot {
   }
 
   async handle(message: IncomingMessage, context: HandleContext = {}): Promise<BotResponse> {
-    const state = (await this.options.states.get(message)) ?? EMPTY_STATE;
+    const state = context.state ?? (await this.options.states.get(message)) ?? EMPTY_STATE;
     const started = performance.now();
     const result = respond(message, state, {
       knowledge: this.options.knowledge(),

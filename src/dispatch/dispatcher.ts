@@ -160,9 +160,11 @@ export class Dispatcher {
   private async work(lease: UserLease<InboundEvent, OutboundMessage>): Promise<void> {
     const renewal = setInterval(() => void lease.renew().catch(() => undefined), Math.max(1000, this.leaseMs / 3));
     renewal.unref();
+    let who: { channel: ChannelName; userId: string } | null = null;
     try {
       for (let events = lease.events; events.length > 0 && !this.stopping; events = await lease.more()) {
         for (const p of events) {
+          who ??= userOf(p.event);
           if (this.stopping) return;
           try {
             await this.process(p);
@@ -175,6 +177,8 @@ export class Dispatcher {
       }
     } finally {
       clearInterval(renewal);
+      // What this instance still buffers for the user is written before another instance may take them.
+      if (who) await this.o.conversations.flush(who.channel, who.userId).catch((err: unknown) => this.o.logger.warn({ err }, 'could not write a conversation'));
       await lease.release().catch((err: unknown) => this.o.logger.warn({ err }, 'could not release a user lease'));
     }
   }
@@ -194,11 +198,10 @@ export class Dispatcher {
         return;
       }
       const now = (this.o.clock ?? Date.now)();
-      const record = await this.o.conversations.record(channel, userId);
       let sends: OutboundMessage[] = [];
       try {
         if (!adapter) throw new SendError('not-configured', `kênh ${channel} chưa được cấu hình`);
-        sends = adapter.render(userId, result.replies, { author: 'bot', lastUserMessageAt: record?.lastUserMessageAt ?? now, now });
+        sends = adapter.render(userId, result.replies, { author: 'bot', lastUserMessageAt: result.lastUserMessageAt, now });
       } catch (err) {
         await this.fail(channel, userId, result.replies.map((r) => ('text' in r ? r.text : '')).join('\n'), err);
         await this.o.journal.done(p.id);
@@ -207,6 +210,7 @@ export class Dispatcher {
       await this.o.journal.plan(p.id, sends);
       p.sends = sends;
     }
+    const said: string[] = [];
     for (let i = p.sent; i < p.sends.length; i++) {
       const message = p.sends[i]!;
       try {
@@ -230,7 +234,7 @@ export class Dispatcher {
         try {
           await this.o.journal.sent(p.id, i);
           p.sent = i + 1;
-          await this.o.conversations.said(channel, userId, 'bot', message.text, (this.o.clock ?? Date.now)());
+          said.push(message.text);
         } finally {
           slot?.release();
         }
@@ -248,6 +252,8 @@ export class Dispatcher {
         break;
       }
     }
+    // The transcript is context for officers: written once for the whole reply.
+    await this.o.conversations.said(channel, userId, 'bot', said, (this.o.clock ?? Date.now)());
     await this.o.journal.done(p.id);
   }
 

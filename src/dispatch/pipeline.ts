@@ -3,21 +3,27 @@ import type { Bot } from '../conversation/bot.js';
 import type { ChannelName, Reply } from '../conversation/types.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
+import type { Ticket } from '../store/schema.js';
 
 /** What an inbound event asks us to send, if anything. */
 export interface PipelineResult {
   readonly channel: ChannelName;
   readonly userId: string;
   readonly replies: readonly Reply[];
+  /** The user's last message (messaging windows count from it), as recorded with this one. */
+  readonly lastUserMessageAt: number;
 }
 
-/** What the officer inbox needs to know of the conversation, and the one thing it decides: whether a person handles it. */
+/**
+ * What the officer inbox needs to know of the conversation, and the one thing it decides: whether a person handles
+ * it. The user's open ticket is looked up once per message (userWrote) and handed to the other two.
+ */
 export interface TicketHooks {
-  /** Every user message, so an open ticket keeps the whole conversation. */
-  userWrote(channel: ChannelName, userId: string, text: string, at: number): Promise<void>;
+  /** Every user message, so an open ticket keeps the whole conversation: resolves with that ticket, if any. */
+  userWrote(channel: ChannelName, userId: string, text: string, at: number): Promise<Ticket | null>;
   /** True while an officer handles this user: the bot stays silent. */
-  humanHandling(channel: ChannelName, userId: string, now: number): Promise<boolean>;
-  botSaid(channel: ChannelName, userId: string, text: string, at: number): Promise<void>;
+  humanHandling(ticket: Ticket | null, now: number): boolean;
+  botSaid(ticket: Ticket, texts: readonly string[], at: number): Promise<void>;
   receipt(channel: ChannelName, userId: string, messageIds: readonly string[], status: 'delivered' | 'seen', at: number): Promise<void>;
 }
 
@@ -66,14 +72,15 @@ export class Pipeline {
       case 'message': {
         const m = event.message;
         const text = m.text || `(${m.kind === 'attachment' ? 'tệp đính kèm' : m.kind})`;
-        await conversations.userSaid(m.channel, m.userId, text, m.timestamp, m.displayName);
-        await this.o.tickets?.userWrote(m.channel, m.userId, text, m.timestamp);
-        void this.lookUpProfile(m.channel, m.userId);
+        const record = await conversations.userSaid(m.channel, m.userId, text, m.timestamp, m.displayName);
+        const ticket = (await this.o.tickets?.userWrote(m.channel, m.userId, text, m.timestamp)) ?? null;
+        if (!record.displayName) void this.lookUpProfile(m.channel, m.userId);
         // A person is talking to this user (from the inbox or the platform's own inbox): the bot keeps quiet.
-        if ((await conversations.isPaused(m.channel, m.userId, now)) || (await this.o.tickets?.humanHandling(m.channel, m.userId, now))) return null;
-        const response = await this.o.bot.handle(m);
-        for (const r of response.replies) if (r.kind !== 'handoff') await this.o.tickets?.botSaid(m.channel, m.userId, r.text, now);
-        return { channel: m.channel, userId: m.userId, replies: response.replies };
+        if (record.pausedUntil > now || this.o.tickets?.humanHandling(ticket, now)) return null;
+        const response = await this.o.bot.handle(m, { state: record.state });
+        const said = response.replies.flatMap((r) => (r.kind === 'handoff' ? [] : [r.text]));
+        if (ticket && said.length > 0) await this.o.tickets?.botSaid(ticket, said, now);
+        return { channel: m.channel, userId: m.userId, replies: response.replies, lastUserMessageAt: record.lastUserMessageAt };
       }
     }
   }
@@ -84,7 +91,6 @@ export class Pipeline {
     if (!this.o.profile || this.profileAsked.has(key)) return;
     this.profileAsked.add(key);
     try {
-      if ((await this.o.conversations.record(channel, userId))?.displayName) return;
       const name = await this.o.profile(channel, userId);
       if (name) await this.o.conversations.setDisplayName(channel, userId, name);
     } catch (err) {

@@ -73,13 +73,10 @@ export function ticketHooks(tickets: Tickets, replies: OfficerReplies): TicketHo
   return {
     async userWrote(channel: ChannelName, userId: string, text: string, at: number) {
       const t = await tickets.openFor(channel, userId);
-      if (t) await tickets.userWrote(t, text, at);
+      return t ? tickets.userWrote(t, text, at) : null;
     },
-    humanHandling: (channel, userId, now) => tickets.humanHandling(channel, userId, now),
-    async botSaid(channel, userId, text, at) {
-      const t = await tickets.openFor(channel, userId);
-      if (t) await tickets.botSaid(t, text, at);
-    },
+    humanHandling: (ticket, now) => tickets.handledByPerson(ticket, now),
+    botSaid: (ticket, texts, at) => tickets.botSaid(ticket, texts, at),
     receipt: (channel, userId, ids, status, at) => replies.receipt(channel, userId, ids, status, at),
   };
 }

@@ -124,8 +124,8 @@ export class Tickets {
   }
 
   /** A message from the user while the ticket is open: kept with it, and the ticket is unread again. */
-  async userWrote(ticket: Ticket, text: string, at: number): Promise<void> {
-    await this.o.store.updateTicket(
+  async userWrote(ticket: Ticket, text: string, at: number): Promise<Ticket | null> {
+    const updated = await this.o.store.updateTicket(
       ticket.id,
       (t) => {
         pushTranscript(t, { at, from: 'user', text });
@@ -137,10 +137,11 @@ export class Tickets {
       { lazy: true },
     );
     this.bump();
+    return updated;
   }
 
-  async botSaid(ticket: Ticket, text: string, at: number): Promise<void> {
-    await this.o.store.updateTicket(ticket.id, (t) => pushTranscript(t, { at, from: 'bot', text }), { lazy: true });
+  async botSaid(ticket: Ticket, texts: readonly string[], at: number): Promise<void> {
+    await this.o.store.updateTicket(ticket.id, (t) => texts.forEach((text) => pushTranscript(t, { at, from: 'bot', text })), { lazy: true });
     this.bump();
   }
 
@@ -149,7 +150,11 @@ export class Tickets {
    * handed the conversation back to the bot since.
    */
   async humanHandling(channel: ChannelName, userId: string, now = this.now()): Promise<boolean> {
-    const t = await this.openFor(channel, userId);
+    return this.handledByPerson(await this.openFor(channel, userId), now);
+  }
+
+  /** The same rule on a ticket at hand (the user's open one, or null). */
+  handledByPerson(t: Ticket | null, now = this.now()): boolean {
     if (!t) return false;
     if (t.status === 'claimed') return true;
     const replied = t.lastOfficerReplyAt;

@@ -45,9 +45,9 @@ export class Conversations implements ConversationStates {
     return this.store.conversation(channel, userId);
   }
 
-  /** Records the user's message and the time it was sent: messaging windows are measured from it. */
-  async userSaid(channel: ChannelName, userId: string, text: string, at: number, displayName?: string): Promise<void> {
-    await this.store.updateConversation(
+  /** Records the user's message and the time it was sent (messaging windows count from it); the record as it is now. */
+  userSaid(channel: ChannelName, userId: string, text: string, at: number, displayName?: string): Promise<ConversationRecord> {
+    return this.store.updateConversation(
       channel,
       userId,
       (record) => {
@@ -59,8 +59,11 @@ export class Conversations implements ConversationStates {
     );
   }
 
-  async said(channel: ChannelName, userId: string, from: 'bot' | 'officer', text: string, at: number): Promise<void> {
-    await this.store.updateConversation(channel, userId, (record) => append(record, { at, from, text }), { lazy: true });
+  /** What the bot or an officer said: one transcript line per message. */
+  async said(channel: ChannelName, userId: string, from: 'bot' | 'officer', texts: string | readonly string[], at: number): Promise<void> {
+    const lines = typeof texts === 'string' ? [texts] : texts;
+    if (lines.length === 0) return;
+    await this.store.updateConversation(channel, userId, (record) => lines.forEach((text) => append(record, { at, from, text })), { lazy: true });
   }
 
   /** The user reacted or followed: the messaging window counts from now. */
@@ -83,6 +86,11 @@ export class Conversations implements ConversationStates {
 
   async isPaused(channel: ChannelName, userId: string, now: number): Promise<boolean> {
     return ((await this.record(channel, userId))?.pausedUntil ?? 0) > now;
+  }
+
+  /** Makes the user's changes durable: before another instance may take the user's next message. */
+  flush(channel: ChannelName, userId: string): Promise<void> {
+    return this.store.flush({ channel, userId });
   }
 
   deliveryFailed(failure: DeliveryFailure): Promise<void> {

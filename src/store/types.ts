@@ -84,8 +84,8 @@ export interface DataStore {
 
   /** Everything, for reports and backups: the same shape as the embedded file. */
   snapshot(): Promise<Schema>;
-  /** Resolves when every change made so far is durable. */
-  flush(): Promise<void>;
+  /** Resolves when every change made so far is durable; with a user, at least that user's changes. */
+  flush(who?: { readonly channel: ChannelName; readonly userId: string }): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -23,6 +23,8 @@ export class FakeGraph {
   delayMs = 0;
   /** Most sends (typing included) in flight at once, as the fake saw them. */
   maxInFlight = 0;
+  /** When the last request arrived (epoch ms): the end of a run, for benchmarks. */
+  lastAt = 0;
   private inFlight = 0;
 
   /** The next message sends answer these, in order (then success again). */
@@ -50,6 +52,7 @@ export class FakeGraph {
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       this.inFlight--;
       this.requests.push(r);
+      this.lastAt = Date.now();
       if ('sender_action' in req.body) return void res.json({ recipient_id: req.body.recipient.id });
       const responder = this.queue.shift();
       if (responder) {

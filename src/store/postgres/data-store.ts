@@ -2,6 +2,7 @@ import type { ChannelName } from '../../conversation/types.js';
 import type { AuditEntry, ConversationRecord, DeliveryFailure, FeedbackRecord, Schema, Session, StaffUser, Ticket } from '../schema.js';
 import type { DataStore, ErasureCounts, PhrasingProposal, ProposalSource, TicketQuery, TimeRange, UserDataRecords } from '../types.js';
 import * as accounts from './accounts.js';
+import { ConversationBuffer } from './conversation-buffer.js';
 import * as conversations from './conversations.js';
 import type { Pool } from './pool.js';
 import * as privacy from './privacy.js';
@@ -13,26 +14,33 @@ import * as tickets from './tickets.js';
 /**
  * The DataStore on PostgreSQL. Every method is one statement or one transaction on the current rows, so several
  * instances can share the database; every read parses JSONB afresh, so callers always get their own copies.
- * Changes are committed before their promise resolves: `lazy` changes are written at once, and flush() has
- * nothing to wait for. The pool belongs to openPostgres, which closes it.
+ * Changes are committed before their promise resolves, except `lazy` changes of conversations: those are written
+ * behind, a few milliseconds later (see ConversationBuffer), and flush() waits for them. The pool belongs to
+ * openPostgres, which closes it.
  */
 export class PostgresDataStore implements DataStore {
   readonly kind = 'postgres' as const;
+  private readonly buffer: ConversationBuffer;
 
   private constructor(
     private readonly pool: Pool,
     readonly meta: Meta,
-  ) {}
+  ) {
+    this.buffer = new ConversationBuffer(pool);
+  }
 
   static async open(pool: Pool): Promise<PostgresDataStore> {
     return new PostgresDataStore(pool, await ensureMeta(pool));
   }
 
   conversation(channel: ChannelName, userId: string): Promise<ConversationRecord | null> {
-    return conversations.readConversation(this.pool, channel, userId);
+    return this.buffer.read(channel, userId);
   }
 
-  updateConversation(channel: ChannelName, userId: string, change: (record: ConversationRecord) => void): Promise<ConversationRecord> {
+  async updateConversation(channel: ChannelName, userId: string, change: (record: ConversationRecord) => void, options: { lazy?: boolean } = {}): Promise<ConversationRecord> {
+    if (options.lazy) return this.buffer.change(channel, userId, change);
+    // In order after what this instance buffered for the user.
+    await this.buffer.flush(channel, userId);
     return conversations.updateConversation(this.pool, channel, userId, change);
   }
 
@@ -120,15 +128,19 @@ export class PostgresDataStore implements DataStore {
     return records.deliveryFailures(this.pool);
   }
 
-  userData(channel: ChannelName, userId: string): Promise<UserDataRecords> {
+  async userData(channel: ChannelName, userId: string): Promise<UserDataRecords> {
+    await this.buffer.flush(channel, userId);
     return privacy.userData(this.pool, channel, userId);
   }
 
-  eraseUser(channel: ChannelName, userId: string, now: number): Promise<ErasureCounts> {
+  async eraseUser(channel: ChannelName, userId: string, now: number): Promise<ErasureCounts> {
+    // What this instance still holds for the person goes too, not back into the table after the erasure.
+    this.buffer.drop(channel, userId);
     return privacy.eraseUser(this.pool, channel, userId, now);
   }
 
-  applyRetention(cutoff: number, now: number): Promise<ErasureCounts> {
+  async applyRetention(cutoff: number, now: number): Promise<ErasureCounts> {
+    await this.buffer.flush();
     return privacy.applyRetention(this.pool, cutoff, now);
   }
 
@@ -148,11 +160,17 @@ export class PostgresDataStore implements DataStore {
     return proposals.dropOpenProposalsBefore(this.pool, cutoff);
   }
 
-  snapshot(): Promise<Schema> {
+  async snapshot(): Promise<Schema> {
+    await this.buffer.flush();
     return snapshot(this.pool, this.meta);
   }
 
-  async flush(): Promise<void> {}
+  /** Every buffered change written; with a user, only that user's (before another instance may take them). */
+  flush(who?: { readonly channel: ChannelName; readonly userId: string }): Promise<void> {
+    return who ? this.buffer.flush(who.channel, who.userId) : this.buffer.flush();
+  }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.buffer.flush();
+  }
 }

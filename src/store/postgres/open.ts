@@ -17,7 +17,7 @@ export interface PostgresOptions {
   readonly logger?: Logger;
   /** Names this process in job runs, notices and connection names; host, pid and a random suffix by default. */
   readonly instanceId?: string;
-  /** Connections in the shared pool (the LISTEN connection is extra). */
+  /** Connections in the shared pool (default 20; the LISTEN connection and the 4 that store webhooks are extra). */
   readonly poolSize?: number;
 }
 
@@ -46,7 +46,9 @@ export async function openPostgres<E = unknown, S = unknown>(url: string, option
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? silentLogger();
   const instanceId = options.instanceId ?? defaultInstanceId();
-  const pool = createPool(url, { logger, applicationName: `hoanhmo:${instanceId}`.slice(0, 63), max: options.poolSize });
+  const pool = createPool(url, { logger, applicationName: `hoanhmo:${instanceId}`.slice(0, 63), max: options.poolSize ?? 20 });
+  // Webhooks are acknowledged once their events are stored: that insert must never wait behind the processing.
+  const ingest = createPool(url, { logger, applicationName: `hoanhmo:${instanceId}:ingest`.slice(0, 63), max: 4 });
   try {
     await applyMigrations(pool, logger);
     const data = await PostgresDataStore.open(pool);
@@ -55,7 +57,7 @@ export async function openPostgres<E = unknown, S = unknown>(url: string, option
     return {
       instanceId,
       data,
-      queue: new PostgresQueue<E, S>(pool, clock),
+      queue: new PostgresQueue<E, S>(pool, clock, ingest),
       tokens: new PostgresTokenVault(pool),
       activity: new PostgresActivity(pool),
       coordination: new PostgresCoordination(pool, notifications, clock, instanceId, logger),
@@ -63,12 +65,12 @@ export async function openPostgres<E = unknown, S = unknown>(url: string, option
       listening: () => notifications.listening(),
       // Idempotent: a shutdown path and a test may both close.
       close() {
-        closing ??= notifications.close().then(() => pool.end());
+        closing ??= notifications.close().then(() => Promise.all([pool.end(), ingest.end()])).then(() => undefined);
         return closing;
       },
     };
   } catch (err) {
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end(), ingest.end()]).catch(() => undefined);
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { InboundQueue, QueuedEvent, UserLease } from '../types.js';
-import { inTransaction, json, type Pool, type Queryable } from './pool.js';
+import { json, type Pool, type Queryable } from './pool.js';
 
 /** Ids are remembered this long for deduplication (Meta and Zalo retry for about an hour), as in the journal. */
 export const SEEN_FOR_MS = 48 * 3600_000;
@@ -37,6 +37,8 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
   constructor(
     private readonly pool: Pool,
     private readonly clock: () => number,
+    /** Connections only for `accept`, so acknowledging a webhook never waits behind the processing. */
+    private readonly ingest: Pool = pool,
   ) {}
 
   async accept(events: ReadonlyArray<{ readonly id: string; readonly key: string; readonly event: E }>): Promise<QueuedEvent<E, S>[]> {
@@ -44,7 +46,7 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
     if (batch.length === 0) return [];
     const at = this.clock();
     // ON CONFLICT DO NOTHING on the key: of two instances accepting the same id at once, exactly one gets it back.
-    const { rows } = await this.pool.query<{ id: string }>(
+    const { rows } = await this.ingest.query<{ id: string }>(
       `INSERT INTO inbound_events (id, key, at, event)
        SELECT id, key, $4, event FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(id, key, event, n) ORDER BY n
        ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -66,14 +68,15 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
     return null;
   }
 
-  /** One transaction: pick a free user, take the lease, read the user's events. `rows` null: the lease was lost. */
-  private tryClaim(lease: Omit<Lease, 'key'>, lost: readonly string[], prefer?: string): Promise<{ key: string; rows: EventRow[] | null } | null> {
-    return inTransaction(this.pool, async (client) => {
-      const preferred = prefer !== undefined && !lost.includes(prefer) ? await candidate(client, lease.now, lost, prefer) : null;
-      const key = preferred ?? (await candidate(client, lease.now, lost));
-      if (key === null) return null;
-      return { key, rows: (await takeLease(client, { ...lease, key })) ? await pendingOf(client, key) : null };
-    });
+  /**
+   * Picks a free user and takes the lease in one statement, then reads the user's events: two round trips (a claim
+   * happens for nearly every message). `rows` null: another instance took that user in the same instant.
+   */
+  private async tryClaim(lease: Omit<Lease, 'key'>, lost: readonly string[], prefer?: string): Promise<{ key: string; rows: EventRow[] | null } | null> {
+    const preferred = prefer !== undefined && !lost.includes(prefer) ? await candidateAndLease(this.pool, lease, lost, prefer) : null;
+    const picked = preferred ?? (await candidateAndLease(this.pool, lease, lost));
+    if (picked === null) return null;
+    return { key: picked.key, rows: picked.leased ? await pendingOf(this.pool, picked.key) : null };
   }
 
   async plan(id: string, sends: readonly S[]): Promise<void> {
@@ -122,25 +125,6 @@ function dedupe<T extends { readonly id: string }>(events: readonly T[]): T[] {
   return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
 }
 
-/**
- * The oldest unfinished, unheld event of a user nobody holds a live lease on. SKIP LOCKED: instances claiming at
- * the same moment pass over the event another one is looking at instead of queueing behind it.
- */
-async function candidate(q: Queryable, now: number, lost: readonly string[], key?: string): Promise<string | null> {
-  const { rows } = await q.query<{ key: string }>(
-    `SELECT e.key FROM inbound_events e
-     WHERE e.done_at IS NULL AND e.held_channel IS NULL AND ($3::text IS NULL OR e.key = $3) AND e.key <> ALL($2::text[])
-       AND NOT EXISTS (SELECT 1 FROM user_leases l WHERE l.key = e.key AND l.expires_at > $1)
-     ORDER BY e.seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    [now, lost, key ?? null],
-  );
-  return rows[0]?.key ?? null;
-}
-
-/**
- * Takes the user's lease if it is free or expired. The upsert locks the lease row, so of two instances racing for
- * one user the second sees the first's fresh lease and gets nothing.
- */
 interface Lease {
   readonly key: string;
   readonly owner: string;
@@ -149,14 +133,29 @@ interface Lease {
   readonly leaseMs: number;
 }
 
-async function takeLease(q: Queryable, l: Lease): Promise<boolean> {
-  const { rowCount } = await q.query(
-    `INSERT INTO user_leases (key, owner, token, expires_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, expires_at = EXCLUDED.expires_at
-     WHERE user_leases.expires_at <= $5`,
-    [l.key, l.owner, l.token, l.now + l.leaseMs, l.now],
+/**
+ * The oldest unfinished, unheld event of a user nobody holds a live lease on, and that user's lease taken, in one
+ * statement. SKIP LOCKED: instances claiming at the same moment pass over the event another one is looking at
+ * instead of queueing behind it. The upsert locks the lease row, so of two instances racing for one user the second
+ * sees the first's fresh lease and gets `leased: false`.
+ */
+async function candidateAndLease(q: Queryable, l: Omit<Lease, 'key'>, lost: readonly string[], key?: string): Promise<{ key: string; leased: boolean } | null> {
+  const { rows } = await q.query<{ key: string; leased: string | null }>(
+    `WITH candidate AS (
+       SELECT e.key FROM inbound_events e
+       WHERE e.done_at IS NULL AND e.held_channel IS NULL AND ($3::text IS NULL OR e.key = $3) AND e.key <> ALL($2::text[])
+         AND NOT EXISTS (SELECT 1 FROM user_leases l WHERE l.key = e.key AND l.expires_at > $1)
+       ORDER BY e.seq LIMIT 1 FOR UPDATE SKIP LOCKED
+     ), lease AS (
+       INSERT INTO user_leases (key, owner, token, expires_at) SELECT key, $4, $5, $6::bigint FROM candidate
+       ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, expires_at = EXCLUDED.expires_at
+       WHERE user_leases.expires_at <= $1
+       RETURNING key
+     )
+     SELECT candidate.key, lease.key AS leased FROM candidate LEFT JOIN lease ON true`,
+    [l.now, lost, key ?? null, l.owner, l.token, l.now + l.leaseMs],
   );
-  return rowCount === 1;
+  return rows[0] ? { key: rows[0].key, leased: rows[0].leased !== null } : null;
 }
 
 class PostgresLease<E, S> implements UserLease<E, S> {
