@@ -51,5 +51,7 @@ describe('production build', () => {
     const exec = /^ExecStart=\/usr\/bin\/(node .*)$/m.exec(unit)![1];
     expect(pkg.scripts['start:prod']).toBe(`NODE_ENV=production ${exec}`);
     expect(unit).toMatch(/^Environment=NODE_ENV=production$/m);
+    const template = await readFile('deploy/hoanhmo-bot@.service', 'utf8');
+    expect(/^ExecStart=\/usr\/bin\/env PORT=%i \/usr\/bin\/(node .*)$/m.exec(template)![1]).toBe(exec);
   });
 });
