@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraph } from '../helpers/fake-graph.js';
 import { killChildServers, startChildServer, until } from '../helpers/child-server.js';
-import { FB, signed } from '../helpers/server.js';
+import { messengerEnv, signed } from '../helpers/server.js';
 
 /**
  * The issue's crash measurement as a test: 480 acknowledged Messenger messages (one per user) with the Send API
@@ -33,10 +33,7 @@ function serve(dataDir: string) {
     DATA_DIR: dataDir,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
-    FB_APP_SECRET: FB.appSecret,
-    FB_VERIFY_TOKEN: FB.verifyToken,
-    FB_PAGE_ACCESS_TOKEN: FB.pageToken,
-    FB_GRAPH_API_URL: graph.url,
+    ...messengerEnv(graph.url),
     SEND_CONCURRENCY: String(CONCURRENCY),
   });
   return { ...server, port: server.base.then((b) => b.split(':').pop()!) };

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { createServer, type Server } from '../../src/server.js';
 import { FakeGraph } from '../helpers/fake-graph.js';
-import { ADMIN, FB, signed } from '../helpers/server.js';
+import { ADMIN, messengerEnv, signed } from '../helpers/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -34,10 +34,7 @@ describe.skipIf(!hasChromium && !mustRun)('officer inbox in a real browser', () 
     const config = loadConfig({
       DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'e2e-')),
       KNOWLEDGE_DIR: path.resolve('knowledge'),
-      FB_APP_SECRET: FB.appSecret,
-      FB_VERIFY_TOKEN: FB.verifyToken,
-      FB_PAGE_ACCESS_TOKEN: FB.pageToken,
-      FB_GRAPH_API_URL: graph.url,
+      ...messengerEnv(graph.url),
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       SESSION_HOURS: '72',

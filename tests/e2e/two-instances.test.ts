@@ -6,7 +6,7 @@ import { killChildServers, startChildServer, until, type ChildServer } from '../
 import { FakeGraph } from '../helpers/fake-graph.js';
 import { FakeZalo } from '../helpers/fake-zalo.js';
 import { createDatabase } from '../helpers/postgres.js';
-import { ADMIN, FB, signed, ZALO, zaloEnv, zaloSigned } from '../helpers/server.js';
+import { ADMIN, messengerEnv, signed, ZALO, zaloEnv, zaloSigned } from '../helpers/server.js';
 
 /**
  * Two servers — the real entry point in two processes — on one PostgreSQL database, as a provincial rollout runs
@@ -50,10 +50,7 @@ async function twoServers(name: string, extra: Record<string, string> = {}): Pro
     DATABASE_URL: database,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
-    FB_APP_SECRET: FB.appSecret,
-    FB_VERIFY_TOKEN: FB.verifyToken,
-    FB_PAGE_ACCESS_TOKEN: FB.pageToken,
-    FB_GRAPH_API_URL: graph.url,
+    ...messengerEnv(graph.url),
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     QUEUE_LEASE_SECONDS: String(LEASE_SECONDS),

@@ -18,6 +18,11 @@ export const FB = {
   appId: '1234567890123456',
 };
 
+/** The Messenger part of an environment, pointed at a fake Graph API. */
+export function messengerEnv(graphUrl: string): Record<string, string> {
+  return { FB_APP_SECRET: FB.appSecret, FB_VERIFY_TOKEN: FB.verifyToken, FB_PAGE_ACCESS_TOKEN: FB.pageToken, FB_GRAPH_API_URL: graphUrl };
+}
+
 /** Log lines written by the server under test, to assert on (and to check secrets never appear). */
 export class LogSink extends Writable {
   readonly lines: string[] = [];

@@ -8,7 +8,7 @@ import type { BackupManifest } from '../../src/store/backup.js';
 import { killChildServers, startChildServer } from '../helpers/child-server.js';
 import { FakeGraph } from '../helpers/fake-graph.js';
 import { FakeZalo } from '../helpers/fake-zalo.js';
-import { ADMIN, FB, signed, ZALO, zaloEnv, zaloSigned } from '../helpers/server.js';
+import { ADMIN, messengerEnv, signed, ZALO, zaloEnv, zaloSigned } from '../helpers/server.js';
 
 /**
  * Backup under load and restore into a fresh data directory, with the real entry point and the real commands in
@@ -34,10 +34,7 @@ const envFor = (dataDir: string): NodeJS.ProcessEnv => ({
   HOME: process.env.HOME,
   DATA_DIR: dataDir,
   LOG_LEVEL: 'info',
-  FB_APP_SECRET: FB.appSecret,
-  FB_VERIFY_TOKEN: FB.verifyToken,
-  FB_PAGE_ACCESS_TOKEN: FB.pageToken,
-  FB_GRAPH_API_URL: graph.url,
+  ...messengerEnv(graph.url),
   ADMIN_USERNAME: ADMIN.username,
   ADMIN_PASSWORD: ADMIN.password,
   ...zaloEnv(zalo.url),
