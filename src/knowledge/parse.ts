@@ -191,7 +191,6 @@ export function parseEntryFile(
       validFrom: fm.valid_from ?? null,
       validUntil: fm.valid_until ?? null,
       needsReview: fm.needs_review ?? null,
-      answerMarkdown: answer.markdown,
       answerParts: answer.parts,
       answerText: answer.parts.map((p) => p.text).filter((t) => t !== '').join('\n\n'),
       file,
@@ -221,8 +220,7 @@ function answerOf(file: string, body: string, firstLine: number, variables: Read
   const parts: AnswerPart[] = raw.map((p) => {
     const filled = substitute(p.text, variables);
     for (const u of filled.unknown) error(p.textLine + (p.text.slice(0, u.offset).match(/\n/g)?.length ?? 0), `biến "{{${u.name}}}" không có trong _variables.yml`);
-    const markdown = filled.text.trim();
-    return { markdown, text: renderChatText(markdown), from: p.from, until: p.until, line: p.line };
+    return { text: renderChatText(filled.text.trim()), from: p.from, until: p.until, line: p.line };
   });
   // The longest text any day can show: before every block, and from each day a block starts or ends.
   const days = ['0000-01-01', ...changeDays(parts, (d) => addDays(d, 1))];
@@ -231,5 +229,5 @@ function answerOf(file: string, body: string, firstLine: number, variables: Read
     const when = parts.some((p) => p.from || p.until) && longest.day !== '0000-01-01' ? ` (từ ngày ${longest.day})` : '';
     error(firstLine, `câu trả lời dài ${longest.length} ký tự khi hiển thị${when} (tối đa ${MAX_ANSWER_LENGTH}): hãy rút gọn hoặc tách thành nhiều câu hỏi`);
   }
-  return { parts, markdown: substitute(body, variables).text.trim(), problems };
+  return { parts, problems };
 }

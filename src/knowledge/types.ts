@@ -26,8 +26,6 @@ export interface FaqEntry {
   readonly validUntil: string | null;
   /** Why the office must review the entry (a fact not confirmed from an official text), or null. */
   readonly needsReview: string | null;
-  /** The answer as written, variables filled in (markdown, dated-block markers included). */
-  readonly answerMarkdown: string;
   /** The answer's undated text and dated blocks, in order; what is shown on a day is `answerTextOn(parts, day)`. */
   readonly answerParts: readonly AnswerPart[];
   /**
@@ -52,10 +50,9 @@ export interface EntryLines {
 }
 
 /** A piece of an answer: undated text (from and until null) or a dated block ("::: từ … đến …"). */
+/** Kept rendered only: the markdown stays in the file (the editor reads it there), not in memory ×10,000 entries. */
 export interface AnswerPart {
-  /** Markdown, variables filled in. */
-  readonly markdown: string;
-  /** Rendered as chat plain text. */
+  /** Rendered as chat plain text, variables filled in. */
   readonly text: string;
   readonly from: string | null;
   readonly until: string | null;
