@@ -1,18 +1,15 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
-import { createServer } from '../src/server.js';
 import { killChildServers, startChildServer } from '../tests/helpers/child-server.js';
 import { FakeGraph } from '../tests/helpers/fake-graph.js';
 import { createDatabase, startPostgres } from '../tests/helpers/postgres.js';
 
-// npm run bench:webhook: signed Messenger payloads over loopback from a separate process, replies to a fake Graph API
-// (in this process) answering in SEND_API_MS (100 ms). Each scenario on a fresh server: the maximum sustained rate
+// npm run bench:webhook: the real entry point in a process of its own (as in production), signed Messenger payloads
+// over loopback from a separate process, replies to a fake Graph API (in this process) answering in SEND_API_MS
+// (100 ms). Each scenario on a fresh server: the maximum sustained rate
 // (closed loop, 32 connections), then acknowledgement latency at an offered 300 messages/s (Meta's Send API cap per
 // page) for 20 s. First one instance on the embedded store, then two instances (the real entry point, two
 // processes) sharing a throwaway PostgreSQL, the load spread over both. ONLY=lowdb|postgres, ONLY_RATE=1 to skip the
@@ -32,42 +29,31 @@ interface Instances {
   close(): Promise<void>;
 }
 
-async function embedded(graph: FakeGraph): Promise<Instances> {
-  const config = loadConfig({ DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-webhook-')), KNOWLEDGE_DIR: path.resolve('knowledge'), FB_APP_SECRET: secret, FB_VERIFY_TOKEN: 'bench', FB_PAGE_ACCESS_TOKEN: 'bench-token', FB_GRAPH_API_URL: graph.url, NODE_ENV: 'production' });
-  const server = await createServer(config, silentLogger());
-  const http = server.app.listen(0, '127.0.0.1');
-  await new Promise((r) => http.once('listening', r));
+/** Servers as production runs them: the real entry point in processes of their own, the fake API in this one. */
+async function servers(graph: FakeGraph, env: Record<string, string>, count: number, label: string): Promise<Instances> {
+  const bases: string[] = [];
+  for (let i = 0; i < count; i++) bases.push(await startChildServer({ NODE_ENV: 'production', LOG_LEVEL: 'info', FB_APP_SECRET: secret, FB_VERIFY_TOKEN: 'bench', FB_PAGE_ACCESS_TOKEN: 'bench-token', FB_GRAPH_API_URL: graph.url, ...env }).base);
   return {
-    urls: [`http://127.0.0.1:${(http.address() as AddressInfo).port}/webhooks/messenger`],
-    idle: () => server.dispatcher.idle(),
-    describe: async () => `one instance, embedded store: ${Object.keys((await server.store.snapshot()).conversations).length} conversations; RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB (bench process included)`,
-    async close() {
-      http.close();
-      await server.close();
-    },
-  };
-}
-
-async function twoOnPostgres(graph: FakeGraph, clusterUrl: string, n: number): Promise<Instances> {
-  const database = await createDatabase(clusterUrl, `bench_webhook_${n}`);
-  const env = { DATABASE_URL: database, NODE_ENV: 'production', LOG_LEVEL: 'info', FB_APP_SECRET: secret, FB_VERIFY_TOKEN: 'bench', FB_PAGE_ACCESS_TOKEN: 'bench-token', FB_GRAPH_API_URL: graph.url };
-  const a = startChildServer(env);
-  const baseA = await a.base;
-  const b = startChildServer(env);
-  const baseB = await b.base;
-  return {
-    urls: [baseA, baseB].map((base) => `${base}/webhooks/messenger`),
+    urls: bases.map((base) => `${base}/webhooks/messenger`),
     async idle() {
       for (let last = -1; last !== graph.messages.length; ) {
         last = graph.messages.length;
         await new Promise((r) => setTimeout(r, 1000));
       }
     },
-    describe: async () => 'two instances (two processes), one PostgreSQL database',
+    describe: async () => label,
     async close() {
       killChildServers();
     },
   };
+}
+
+async function embedded(graph: FakeGraph): Promise<Instances> {
+  return servers(graph, { DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-webhook-')) }, 1, 'one instance, embedded store (lowdb)');
+}
+
+async function twoOnPostgres(graph: FakeGraph, clusterUrl: string, n: number): Promise<Instances> {
+  return servers(graph, { DATABASE_URL: await createDatabase(clusterUrl, `bench_webhook_${n}`) }, 2, 'two instances (two processes), one PostgreSQL database');
 }
 
 async function run(label: string, open: (graph: FakeGraph) => Promise<Instances>, count: number, concurrency: number, rate: number): Promise<void> {
@@ -83,7 +69,7 @@ async function run(label: string, open: (graph: FakeGraph) => Promise<Instances>
   );
   const { latencies, sendMs } = JSON.parse(stdout) as { latencies: number[]; sendMs: number };
   await instances.idle();
-  // The stability wait of the PostgreSQL run is not work: end to end is when the last reply arrived.
+  // The stability wait is not work: end to end is when the last reply arrived.
   const endToEndMs = (graph.lastAt || Date.now()) - started;
   const sorted = latencies.sort((x, y) => x - y);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1);

@@ -39,9 +39,12 @@ export class SendGate {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  /** A slot now or nothing: for calls worth making only when the platform is not busy (typing indicators). */
+  /**
+   * A slot now or nothing, for calls worth making only while the platform is not busy (typing indicators): only when
+   * at least half the slots are free, so that replies arriving a moment later still find theirs.
+   */
   tryAcquire(): SendSlot | null {
-    return !this.closed && this.busy < this.limit && this.waiting.length === 0 ? this.take() : null;
+    return !this.closed && this.busy < this.limit / 2 && this.waiting.length === 0 ? this.take() : null;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@ const url = inject('pgUrl');
 if (!url) console.warn('Skipping the PostgreSQL store contract tests: PostgreSQL is not installed (apt-get install -y postgresql).');
 
 /** Every table of the store: emptied before each test, so each starts on fresh data in the file's one database. */
-const TABLES = 'meta, conversations, tickets, users, sessions, audit, feedback, delivery_failures, proposals, inbound_events, user_leases, zalo_tokens, activity, job_runs, login_attempts';
+const TABLES = 'meta, conversations, tickets, users, sessions, audit, feedback, delivery_failures, proposals, inbound_events, user_leases, waiting_users, zalo_tokens, activity, job_runs, login_attempts';
 
 let database = '';
 let admin: pg.Client | null = null;

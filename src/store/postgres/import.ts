@@ -16,7 +16,7 @@ const FINGERPRINT_KEY = 'import_fingerprint';
 const ROWS_PER_STATEMENT = 500;
 const DATA_TABLES = 'conversations, tickets, users, sessions, audit, feedback, delivery_failures, proposals';
 /** Replaced with the source's too, but not looked at to refuse (they change with every message anyway). */
-const RUN_TABLES = 'inbound_events, user_leases, zalo_tokens, activity';
+const RUN_TABLES = 'inbound_events, user_leases, waiting_users, zalo_tokens, activity';
 
 export class ImportRefusedError extends Error {
   constructor(message: string) {
@@ -131,6 +131,7 @@ async function insertExtras(client: PoolClient, extras: ImportExtras): Promise<v
     ...extras.seen.map((s) => [s.id, '', s.at, null, null, 0, s.at]),
     ...extras.pending.map((p) => [p.id, p.key, p.at, json(p.event), p.sends ? json(p.sends) : null, p.sent, null]),
   ]);
+  await client.query(`INSERT INTO waiting_users (key, since_seq) SELECT key, min(seq) FROM inbound_events WHERE done_at IS NULL GROUP BY key`);
   if (extras.tokens) await client.query('INSERT INTO zalo_tokens (id, version, record) VALUES (1, 1, $1)', [json(extras.tokens)]);
   await insertRows(client, 'activity (at, month, ch, u, d, v, e, s)', extras.activity.map((a) => [a.at, vietnamMonth(a.at), a.ch, a.u, a.d, a.v, a.e, a.s]));
 }

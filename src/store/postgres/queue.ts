@@ -8,6 +8,7 @@ export const SEEN_FOR_MS = 48 * 3600_000;
 const STALE_LEASE_MS = 3600_000;
 /** Claims lost to another instance in the same instant before giving up for this call (the caller polls again). */
 const CLAIM_ATTEMPTS = 5;
+const REPAIR_EVERY_MS = 5_000;
 
 interface EventRow {
   id: string;
@@ -46,10 +47,18 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
     if (batch.length === 0) return [];
     const at = this.clock();
     // ON CONFLICT DO NOTHING on the key: of two instances accepting the same id at once, exactly one gets it back.
+    // Their users join the waiting list in the same statement (touching the row if there: a release deciding the
+    // user has nothing left waits for this and sees the new event).
     const { rows } = await this.ingest.query<{ id: string }>(
-      `INSERT INTO inbound_events (id, key, at, event)
-       SELECT id, key, $4, event FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(id, key, event, n) ORDER BY n
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      `WITH added AS (
+         INSERT INTO inbound_events (id, key, at, event)
+         SELECT id, key, $4, event FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(id, key, event, n) ORDER BY n
+         ON CONFLICT (id) DO NOTHING RETURNING id, key, seq
+       ), waiting AS (
+         INSERT INTO waiting_users (key, since_seq) SELECT key, min(seq) FROM added GROUP BY key
+         ON CONFLICT (key) DO UPDATE SET since_seq = LEAST(waiting_users.since_seq, EXCLUDED.since_seq)
+       )
+       SELECT id FROM added`,
       [batch.map((e) => e.id), batch.map((e) => e.key), batch.map((e) => json(e.event)), at],
     );
     const accepted = new Set(rows.map((r) => r.id));
@@ -57,6 +66,7 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
   }
 
   async claim(owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null> {
+    await this.repairNowAndThen();
     const lost: string[] = [];
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const token = randomUUID();
@@ -92,12 +102,42 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
     await this.pool.query('UPDATE inbound_events SET done_at = $2, event = NULL, sends = NULL, held_channel = NULL WHERE id = $1', [id, this.clock()]);
   }
 
+  /** The user leaves the waiting list too when this was all they had waiting (release() puts them back). */
   async hold(id: string, channel: string): Promise<void> {
-    await this.pool.query('UPDATE inbound_events SET held_channel = $2 WHERE id = $1 AND done_at IS NULL', [id, channel]);
+    await this.pool.query(
+      `WITH held AS (UPDATE inbound_events SET held_channel = $2 WHERE id = $1 AND done_at IS NULL RETURNING key)
+       DELETE FROM waiting_users w USING held
+       WHERE w.key = held.key AND NOT EXISTS (SELECT 1 FROM inbound_events e WHERE e.key = w.key AND e.id <> $1 AND e.done_at IS NULL AND e.held_channel IS NULL)`,
+      [id, channel],
+    );
   }
 
   async release(channel: string): Promise<number> {
-    return (await this.pool.query('UPDATE inbound_events SET held_channel = NULL WHERE held_channel = $1 AND done_at IS NULL', [channel])).rowCount ?? 0;
+    const { rowCount } = await this.pool.query(
+      `WITH released AS (UPDATE inbound_events SET held_channel = NULL WHERE held_channel = $1 AND done_at IS NULL RETURNING key, seq)
+       INSERT INTO waiting_users (key, since_seq) SELECT key, min(seq) FROM released GROUP BY key
+       ON CONFLICT (key) DO UPDATE SET since_seq = LEAST(waiting_users.since_seq, EXCLUDED.since_seq)`,
+      [channel],
+    );
+    return rowCount ?? 0;
+  }
+
+  private lastRepair = 0;
+
+  /**
+   * Every few seconds, users with waiting events but no place on the list are put back on it. The statements keep
+   * the list right; this only bounds the cost of a race no statement order rules out (a user let go at the very
+   * instant a new event of theirs was being stored).
+   */
+  private async repairNowAndThen(): Promise<void> {
+    const now = this.clock();
+    if (now - this.lastRepair < REPAIR_EVERY_MS) return;
+    this.lastRepair = now;
+    await this.pool.query(
+      `INSERT INTO waiting_users (key, since_seq)
+       SELECT key, min(seq) FROM inbound_events WHERE done_at IS NULL AND held_channel IS NULL GROUP BY key
+       ON CONFLICT (key) DO NOTHING`,
+    );
   }
 
   async held(channel: string): Promise<number> {
@@ -142,10 +182,11 @@ interface Lease {
 async function candidateAndLease(q: Queryable, l: Omit<Lease, 'key'>, lost: readonly string[], key?: string): Promise<{ key: string; leased: boolean } | null> {
   const { rows } = await q.query<{ key: string; leased: string | null }>(
     `WITH candidate AS (
-       SELECT e.key FROM inbound_events e
-       WHERE e.done_at IS NULL AND e.held_channel IS NULL AND ($3::text IS NULL OR e.key = $3) AND e.key <> ALL($2::text[])
-         AND NOT EXISTS (SELECT 1 FROM user_leases l WHERE l.key = e.key AND l.expires_at > $1)
-       ORDER BY e.seq LIMIT 1 FOR UPDATE SKIP LOCKED
+       SELECT w.key FROM waiting_users w
+       WHERE ($3::text IS NULL OR w.key = $3) AND w.key <> ALL($2::text[])
+         AND NOT EXISTS (SELECT 1 FROM user_leases l WHERE l.key = w.key AND l.expires_at > $1)
+         AND EXISTS (SELECT 1 FROM inbound_events e WHERE e.key = w.key AND e.done_at IS NULL AND e.held_channel IS NULL)
+       ORDER BY w.since_seq LIMIT 1 FOR UPDATE SKIP LOCKED
      ), lease AS (
        INSERT INTO user_leases (key, owner, token, expires_at) SELECT key, $4, $5, $6::bigint FROM candidate
        ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, expires_at = EXCLUDED.expires_at
@@ -189,7 +230,13 @@ class PostgresLease<E, S> implements UserLease<E, S> {
     return rowCount === 1;
   }
 
+  /** Lets go of the user, who leaves the waiting list when nothing of theirs is left to do. */
   async release(): Promise<void> {
-    await this.pool.query('DELETE FROM user_leases WHERE key = $1 AND token = $2', [this.key, this.token]);
+    await this.pool.query(
+      `WITH released AS (DELETE FROM user_leases WHERE key = $1 AND token = $2 RETURNING key)
+       DELETE FROM waiting_users w USING released
+       WHERE w.key = released.key AND NOT EXISTS (SELECT 1 FROM inbound_events e WHERE e.key = w.key AND e.done_at IS NULL AND e.held_channel IS NULL)`,
+      [this.key, this.token],
+    );
   }
 }
