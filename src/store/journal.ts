@@ -26,7 +26,9 @@ const SEEN_FOR_MS = 48 * 60 * 60 * 1000;
 const COMPACT_AFTER_LINES = 20_000;
 
 export class Journal<E, S> implements InboundQueue<E, S> {
+  /** Unfinished events in the order they were accepted (a Map keeps insertion order), and the same by user. */
   private readonly pending = new Map<string, PendingEvent<E, S>>();
+  private readonly byKey = new Map<string, Map<string, PendingEvent<E, S>>>();
   private readonly seen = new Map<string, number>();
   /** Users being worked on: by which claim, until when. */
   private readonly leases = new Map<string, { token: number; until: number }>();
@@ -74,7 +76,7 @@ export class Journal<E, S> implements InboundQueue<E, S> {
     switch (line.t) {
       case 'in':
         this.seen.set(line.id, line.at);
-        this.pending.set(line.id, { id: line.id, key: line.key, at: line.at, event: line.event, sends: null, sent: 0 });
+        this.add({ id: line.id, key: line.key, at: line.at, event: line.event, sends: null, sent: 0 });
         break;
       case 'plan': {
         const p = this.pending.get(line.id);
@@ -87,7 +89,7 @@ export class Journal<E, S> implements InboundQueue<E, S> {
         break;
       }
       case 'done':
-        this.pending.delete(line.id);
+        this.remove(line.id);
         break;
       case 'seen':
         this.seen.set(line.id, line.at);
@@ -117,7 +119,7 @@ export class Journal<E, S> implements InboundQueue<E, S> {
       if (this.seen.has(e.id)) continue;
       this.seen.set(e.id, at); // synchronously, so a concurrent redelivery of the same id is dropped too
       const pending: PendingEvent<E, S> = { id: e.id, key: e.key, at, event: e.event, sends: null, sent: 0 };
-      this.pending.set(e.id, pending);
+      this.add(pending);
       accepted.push(pending);
       lines.push({ t: 'in', id: e.id, key: e.key, at, event: e.event });
     }
@@ -128,7 +130,7 @@ export class Journal<E, S> implements InboundQueue<E, S> {
         // Not durable, so not accepted: forget it, the platform will redeliver after our error status.
         for (const p of accepted) {
           this.seen.delete(p.id);
-          this.pending.delete(p.id);
+          this.remove(p.id);
         }
         throw err;
       }
@@ -149,7 +151,7 @@ export class Journal<E, S> implements InboundQueue<E, S> {
   }
 
   async done(id: string): Promise<void> {
-    this.pending.delete(id);
+    this.remove(id);
     this.holds.delete(id);
     await this.write([{ t: 'done', id, at: this.clock() }]);
     if (this.lines > COMPACT_AFTER_LINES) void this.compact();
@@ -161,17 +163,45 @@ export class Journal<E, S> implements InboundQueue<E, S> {
   }
 
   private unfinishedNow(): PendingEvent<E, S>[] {
-    return [...this.pending.values()].sort((a, b) => a.at - b.at);
+    return [...this.pending.values()];
+  }
+
+  private add(p: PendingEvent<E, S>): void {
+    this.pending.set(p.id, p);
+    const forKey = this.byKey.get(p.key) ?? new Map<string, PendingEvent<E, S>>();
+    forKey.set(p.id, p);
+    this.byKey.set(p.key, forKey);
+  }
+
+  private remove(id: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    const forKey = this.byKey.get(p.key);
+    forKey?.delete(id);
+    if (forKey?.size === 0) this.byKey.delete(p.key);
   }
 
   private waitingFor(key: string, skip: ReadonlySet<string> = new Set()): PendingEvent<E, S>[] {
-    return this.unfinishedNow().filter((p) => p.key === key && !this.holds.has(p.id) && !skip.has(p.id));
+    return [...(this.byKey.get(key)?.values() ?? [])].filter((p) => !this.holds.has(p.id) && !skip.has(p.id));
   }
 
+  /**
+   * Users are looked at in the order they started waiting (the by-user Map's order): past the few being worked on,
+   * the first free one is taken — no scan of the whole backlog.
+   */
   async claim(_owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null> {
     const now = this.clock();
     const free = (key: string) => (this.leases.get(key)?.until ?? 0) <= now && this.waitingFor(key).length > 0;
-    const key = prefer !== undefined && free(prefer) ? prefer : this.unfinishedNow().find((p) => !this.holds.has(p.id) && free(p.key))?.key;
+    let key = prefer !== undefined && free(prefer) ? prefer : undefined;
+    if (key === undefined) {
+      for (const candidate of this.byKey.keys()) {
+        if (free(candidate)) {
+          key = candidate;
+          break;
+        }
+      }
+    }
     if (key === undefined) return null;
     const token = ++this.claims;
     this.leases.set(key, { token, until: now + leaseMs });

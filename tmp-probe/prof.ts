@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { FakeGraph } from '../tests/helpers/fake-graph.js';
+const graph = await new FakeGraph().start(); graph.delayMs = 100;
+await rm('/tmp/prof', { recursive: true, force: true });
+import { spawn } from 'node:child_process';
+const env = { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'prof-')), NODE_ENV: 'production', LOG_LEVEL: 'info', FB_APP_SECRET: 'bench-app-secret', FB_VERIFY_TOKEN: 'b', FB_PAGE_ACCESS_TOKEN: 'b', FB_GRAPH_API_URL: graph.url, ...(process.env.DB ? { DATABASE_URL: process.env.DB } : {}) };
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+let out = ''; child.stdout.on('data', (d) => (out += d)); child.stderr.on('data', (d) => (out += d));
+const exited = new Promise((r) => child.once('exit', r));
+while (!/"port":(\d+)/.test(out)) await new Promise((r) => setTimeout(r, 50));
+const base = `http://127.0.0.1:${/"port":(\d+)/.exec(out)![1]}`;
+const server = { child, exited };
+const questions = (await readFile('tests/fixtures/eval/dev.jsonl', 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l).q);
+await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/webhook-load.ts', `${base}/webhooks/messenger`, 'bench-app-secret', '3000', '0', '500', JSON.stringify(questions), '300'], { maxBuffer: 64 << 20 });
+await new Promise((r) => setTimeout(r, 3000));
+server.child.kill('SIGTERM'); await server.exited; await graph.stop();
+const file = (await readdir('/tmp/prof')).find((f) => f.endsWith('.cpuprofile'))!;
+const prof = JSON.parse(await readFile(path.join('/tmp/prof', file), 'utf8'));
+const self = new Map<string, number>();
+const dt = new Map<number, number>();
+prof.samples.forEach((id: number, i: number) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+for (const n of prof.nodes) { const cf = n.callFrame; const key = `${cf.functionName || '(anon)'} ${cf.url.replace(/^.*\/(node_modules\/[^/]+|src)\//, '$1/')}:${cf.lineNumber}`; self.set(key, (self.get(key) ?? 0) + (dt.get(n.id) ?? 0)); }
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log((v / 1000).toFixed(0).padStart(6), 'ms', ((v / total) * 100).toFixed(1).padStart(5), '%', k);
