@@ -29,7 +29,7 @@ const KINDS: Readonly<Record<string, string>> = {
   telex: 'sửa kiểu gõ Telex',
   corrected: 'sửa lỗi gõ',
   unknown: 'chưa biết',
-  'accent-mismatch': 'khác nghĩa do dấu',
+  'tone-slip': 'gõ sai dấu (tính một phần)',
   name: 'tên hàng/địa danh',
 };
 

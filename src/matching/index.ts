@@ -47,6 +47,8 @@ export interface MatchIndex {
   readonly unknownIdf: number;
   /** Folded word → accented spelling → entries (sorted) that use that spelling. */
   readonly accents: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>;
+  /** Folded word pair ("nhap khau") → how the knowledge base spells it ("nhập khẩu"): tells a slipped tone mark. */
+  readonly accentPairs: ReadonlyMap<string, readonly string[]>;
   /** Typo correction over the known words, one fuse.js index per word length. */
   readonly vocabulary: ReadonlyMap<number, Fuse<string>>;
 }
@@ -114,16 +116,24 @@ class FeatureTable {
 
 class AccentTable {
   readonly forms = new Map<string, Map<string, number[]>>();
+  readonly pairs = new Map<string, Set<string>>();
 
   add(tokens: readonly Token[], entry: number): void {
-    for (const t of tokens) {
-      if (t.spelling === null) continue;
+    tokens.forEach((t, i) => {
+      if (t.spelling === null) return;
       let byForm = this.forms.get(t.text);
       if (!byForm) this.forms.set(t.text, (byForm = new Map()));
       let list = byForm.get(t.spelling);
       if (!list) byForm.set(t.spelling, (list = []));
       addEntry(list, entry);
-    }
+      const next = tokens[i + 1];
+      if (next?.spelling) {
+        const key = `${t.text} ${next.text}`;
+        let spelled = this.pairs.get(key);
+        if (!spelled) this.pairs.set(key, (spelled = new Set()));
+        spelled.add(`${t.spelling} ${next.spelling}`);
+      }
+    });
   }
 }
 
@@ -208,6 +218,7 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
     bodyPostings: table.bodyEntries.map((list) => Int32Array.from(list)),
     unknownIdf: Math.log(1 + n / 0.5),
     accents,
+    accentPairs: new Map([...accentTable.pairs].map(([pair, spelled]) => [pair, [...spelled]])),
     vocabulary,
   };
 }

@@ -5,6 +5,7 @@ import { FUNCTION_SPELLINGS, FUNCTION_WORDS } from './lexicon.js';
 import { normalize, type Token } from './normalize.js';
 import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
+import { toneSlip } from './tone-slip.js';
 
 /** How a query word was understood. */
 export type WordKind =
@@ -14,7 +15,8 @@ export type WordKind =
   | 'telex'
   | 'corrected'
   | 'unknown'
-  | 'accent-mismatch'
+  /** A tone mark typed wrong: counts as the word the knowledge base spells otherwise, for less (see tone-slip.ts). */
+  | 'tone-slip'
   /** An unknown word in the place of a goods, place or company name ("mặt hàng quế", "từ Quảng Châu"). */
   | 'name';
 
@@ -26,6 +28,8 @@ export interface QueryWord {
   readonly kind: WordKind;
   /** The spelling typed, when it tells something (see Token.spelling). */
   readonly spelling: string | null;
+  /** For a tone slip: the knowledge base's spelling it stands for, when only one is possible. */
+  readonly meant?: string | null;
 }
 
 export interface Candidate {
@@ -70,6 +74,8 @@ export interface ScoringOptions {
   readonly answerCredit: number;
   /** Weight kept by a word recognised through typo correction. */
   readonly correctedCredit: number;
+  /** Weight kept by a word whose tone mark was typed wrong. */
+  readonly toneSlipCredit: number;
   /** Weight of a word the knowledge base never uses, as a share of the rarest known word's weight. */
   readonly unknownWeight: number;
   /** The same for an unknown word that names goods or a place: the question is about a procedure, not about it. */
@@ -85,6 +91,7 @@ export const DEFAULT_SCORING: ScoringOptions = {
   sameEntryCredit: 1,
   answerCredit: 0.5,
   correctedCredit: 0.85,
+  toneSlipCredit: 0.8,
   unknownWeight: 1,
   nameWeight: 0.25,
   rescoreTop: 24,
@@ -143,10 +150,10 @@ const NAME_HEADS = new Set(['hang', 'lo', 'khau', 'nhap', 'xuat', 'mua', 'tu', '
 
 function markNames(words: QueryWord[]): QueryWord[] {
   return words.map((w, i) => {
-    if (w.kind !== 'unknown' && w.kind !== 'accent-mismatch') return w;
+    if (w.kind !== 'unknown') return w;
     for (let j = i - 1; j >= 0; j--) {
       const before = words[j]!;
-      if (before.kind === 'unknown' || before.kind === 'accent-mismatch') continue; // inside a multi-word name
+      if (before.kind === 'unknown') continue; // inside a multi-word name
       return NAME_HEADS.has(before.typed) ? { ...w, kind: 'name' as const } : w;
     }
     return w;
@@ -154,16 +161,14 @@ function markNames(words: QueryWord[]): QueryWord[] {
 }
 
 export function resolveWords(index: MatchIndex, tokens: readonly Token[]): QueryWord[] {
-  return markNames(tokens.map((t): QueryWord => {
+  return markNames(tokens.map((t, at): QueryWord => {
     const word = t.text;
     if (isKnown(index, word)) {
+      const slip = toneSlip(index, tokens, at);
+      if (slip) return { typed: word, as: [word], kind: 'tone-slip', spelling: t.spelling, meant: slip.meant };
       const forms = index.accents.get(word);
-      if (t.spelling !== null && forms && !forms.has(t.spelling)) {
-        // Marks the user typed are deliberate ("hôn" is not "hơn"); a plain word in an accented message may just be
-        // a missed mark, so it still counts, for less.
-        if (t.accented !== null) return { typed: word, as: [], kind: 'accent-mismatch', spelling: t.spelling };
-        return { typed: word, as: [word], kind: 'loose-accent', spelling: null };
-      }
+      // A plain word in a message typed with marks may just be a missed mark: it counts, for less.
+      if (t.spelling !== null && forms && !forms.has(t.spelling)) return { typed: word, as: [word], kind: 'loose-accent', spelling: null };
       return { typed: word, as: [word], kind: 'known', spelling: t.spelling };
     }
     const split = splitCompound(index, word);
@@ -198,19 +203,20 @@ function queryFeatures(index: MatchIndex, words: readonly QueryWord[], options: 
       flushRun();
       const functionWord = w.spelling === null ? FUNCTION_WORDS.has(w.typed) : FUNCTION_SPELLINGS.has(w.spelling);
       if (!functionWord) {
-        const share = w.kind === 'name' ? options.nameWeight : w.kind === 'accent-mismatch' ? 0.8 * options.unknownWeight : options.unknownWeight;
+        const share = w.kind === 'name' ? options.nameWeight : options.unknownWeight;
         const weight = index.unknownIdf * share;
         total += weight;
         unknown += weight;
       }
       continue;
     }
-    const credit = w.kind === 'corrected' || w.kind === 'loose-accent' ? options.correctedCredit : 1;
+    const credit = w.kind === 'corrected' || w.kind === 'loose-accent' ? options.correctedCredit : w.kind === 'tone-slip' ? options.toneSlipCredit : 1;
+    const spelling = w.kind === 'tone-slip' ? (w.meant ?? null) : w.spelling;
     for (const text of w.as) {
       const id = index.features.get(text)!;
       if (!features.has(id)) {
         const weight = index.idf[id]! * credit;
-        features.set(id, { id, weight, allowed: accentFilter(index, text, w.spelling), pair: false });
+        features.set(id, { id, weight, allowed: accentFilter(index, text, spelling), pair: false });
         total += weight;
       }
       run.push({ text, credit });
