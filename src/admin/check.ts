@@ -3,10 +3,9 @@ import path from 'node:path';
 import type { Knowledge } from '../conversation/knowledge.js';
 import { vietnameseDate } from '../conversation/answer.js';
 import { citedDocuments, LEGAL_FILE, parseLegalRegistry, type LegalDocument } from '../knowledge/legal.js';
-import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeBaseError, type KnowledgeProblem } from '../knowledge/types.js';
 import { search } from '../matching/search.js';
-import { indexKnowledge } from '../conversation/knowledge.js';
+import { loadKnowledge } from '../conversation/knowledge.js';
 
 export interface CheckOptions {
   /** An entry not reviewed for this many months is stale. */
@@ -88,8 +87,8 @@ export async function runKnowledgeCheck(knowledgeDir: string, o: CheckOptions): 
   const legal = await loadLegalRegistry(knowledgeDir);
   const legalErrors = legal.problems.filter((p) => p.severity === 'error');
   try {
-    const base = await loadKnowledgeBase(knowledgeDir);
-    const warnings = [...base.warnings, ...legal.problems.filter((p) => p.severity === 'warning'), ...checkKnowledge(indexKnowledge(base), legal.documents, o)];
+    const knowledge = await loadKnowledge(knowledgeDir);
+    const warnings = [...knowledge.base.warnings, ...legal.problems.filter((p) => p.severity === 'warning'), ...checkKnowledge(knowledge, legal.documents, o)];
     return { errors: legalErrors, warnings };
   } catch (err) {
     if (!(err instanceof KnowledgeBaseError)) throw err;

@@ -1,8 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { loadKnowledgeBase } from '../knowledge/load.js';
 import { formatProblem, KnowledgeBaseError, type KnowledgeProblem } from '../knowledge/types.js';
 import type { Logger } from '../log.js';
-import { indexKnowledge, type Knowledge } from './knowledge.js';
+import { loadKnowledge, type Knowledge } from './knowledge.js';
 
 export interface ReloadResult {
   readonly ok: boolean;
@@ -33,7 +32,7 @@ export class LiveKnowledge {
 
   /** Loads once; an invalid knowledge base at start throws (the server must not start on it). */
   static async load(dir: string, logger: Logger, clock: () => number = Date.now): Promise<LiveKnowledge> {
-    return new LiveKnowledge(dir, logger, indexKnowledge(await loadKnowledgeBase(dir)), clock);
+    return new LiveKnowledge(dir, logger, await loadKnowledge(dir), clock);
   }
 
   get current(): Knowledge {
@@ -67,8 +66,9 @@ export class LiveKnowledge {
 
   private async doReload(): Promise<ReloadResult> {
     try {
-      const base = await loadKnowledgeBase(this.dir);
-      this.knowledge = indexKnowledge(base);
+      const knowledge = await loadKnowledge(this.dir);
+      const base = knowledge.base;
+      this.knowledge = knowledge;
       this.failure = null;
       this.loaded = this.clock();
       this.logger.info({ entries: base.entries.length, drafts: base.drafts.length }, 'knowledge base reloaded');

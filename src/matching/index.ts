@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import { FUNCTION_WORD_WEIGHT, FUNCTION_WORDS } from './lexicon.js';
+import { trainScorer, type LearnedModel } from './learned.js';
 import { normalize, type Token } from './normalize.js';
 
 /** What the matcher needs of an FAQ entry; the knowledge layer maps its entries to this. */
@@ -51,6 +52,8 @@ export interface MatchIndex {
   readonly accentPairs: ReadonlyMap<string, readonly string[]>;
   /** Typo correction over the known words, one fuse.js index per word length. */
   readonly vocabulary: ReadonlyMap<number, Fuse<string>>;
+  /** The scorer learned from the same questions (and out-of-scope ones): built and swapped with the index. */
+  readonly learned: LearnedModel;
 }
 
 /** Unigrams and adjacent-pair bigrams of a token list: the features a text is matched on. */
@@ -137,17 +140,25 @@ class AccentTable {
   }
 }
 
-export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
+/**
+ * Builds the index and trains the learned scorer on the same entries; `outOfScope` are questions that must find
+ * nothing (they teach the scorer's "none" class).
+ */
+export function buildIndex(entries: readonly IndexableEntry[], outOfScope: readonly string[] = []): MatchIndex {
   const table = new FeatureTable();
   const accentTable = new AccentTable();
   const pending: Array<{ entry: number; text: string; features: number[] }> = [];
   const entryQuestions: Array<[number, number]> = [];
+  const questionWords: string[][][] = [];
 
   entries.forEach((entry, e) => {
     const start = pending.length;
+    const words: string[][] = [];
+    questionWords.push(words);
     for (const text of entry.questions) {
       const { content } = normalize(text);
       if (content.length === 0) continue;
+      words.push(content.map((t) => t.text));
       accentTable.add(content, e);
       const ids = featuresOf(content).map((f) => table.id(f));
       ids.forEach((id) => addEntry(table.questionEntries[id]!, e));
@@ -220,5 +231,6 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
     accents,
     accentPairs: new Map([...accentTable.pairs].map(([pair, spelled]) => [pair, [...spelled]])),
     vocabulary,
+    learned: trainScorer(questionWords, outOfScope.map((text) => normalize(text).content.map((t) => t.text))),
   };
 }

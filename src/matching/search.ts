@@ -2,6 +2,7 @@ import type { MatchIndex } from './index.js';
 import { calibratedConfidence, featureVector, type CalibrationModel, type SearchSignals } from './calibration.js';
 import { CALIBRATION_MODEL } from './calibration-model.js';
 import { FUNCTION_SPELLINGS, FUNCTION_WORDS } from './lexicon.js';
+import { scoreLearned, type LearnedScores } from './learned.js';
 import { normalize, type Token } from './normalize.js';
 import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
@@ -43,6 +44,18 @@ export interface Candidate {
   readonly questionCoverage: number;
   /** Share of the entry's key words (see MatchIndex.keyWords) the message contains. */
   readonly keyCoverage: number;
+  /** The learned scorer's probability that this entry answers the message. */
+  readonly learned: number;
+  /** The engine's score plus the learned probability, weighted: what candidates are ranked by. */
+  readonly combined: number;
+}
+
+/** The learned scorer's own reading of a message, shown beside the engine's signals. */
+export interface LearnedView {
+  /** Its most probable entries, best first. */
+  readonly best: ReadonlyArray<{ readonly id: string; readonly probability: number }>;
+  /** Its probability that the message is none of the entries. */
+  readonly none: number;
 }
 
 export interface SearchResult {
@@ -63,6 +76,7 @@ export interface SearchResult {
    * is no candidate. Candidates' own `score` only ranks them.
    */
   readonly confidence: number;
+  readonly learned: LearnedView;
 }
 
 export interface ScoringOptions {
@@ -82,6 +96,10 @@ export interface ScoringOptions {
   readonly nameWeight: number;
   /** Entries rescored in full after the cheap first pass. */
   readonly rescoreTop: number;
+  /** The learned scorer's best entries are rescored too, even when the first pass missed them. */
+  readonly learnedShortlist: number;
+  /** Weight of the learned probability beside the engine's score when candidates are ranked. */
+  readonly learnedWeight: number;
   readonly limit: number;
   readonly calibration: CalibrationModel;
 }
@@ -95,6 +113,8 @@ export const DEFAULT_SCORING: ScoringOptions = {
   unknownWeight: 1,
   nameWeight: 0.25,
   rescoreTop: 24,
+  learnedShortlist: 3,
+  learnedWeight: 0.5,
   limit: 5,
   calibration: CALIBRATION_MODEL,
 };
@@ -261,13 +281,25 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
   const { content } = normalize(text);
   const words = resolveWords(index, content);
   const nothingKnown = words.every((w) => w.as.length === 0);
-  if (nothingKnown) return { candidates: [], words, nothingKnown, distinctiveness: 0, unknownShare: 1, confidence: 0 };
+  const contentWords = content.map((t) => t.text);
+  if (nothingKnown) {
+    const learned = learnedView(index, scoreLearned(index.learned, contentWords, []));
+    return { candidates: [], words, nothingKnown, distinctiveness: 0, unknownShare: 1, confidence: 0, learned };
+  }
 
   const { features, total, unknown } = queryFeatures(index, words, options);
   const scratch = scratchFor(index);
   try {
     const shortlist = firstPass(index, features, options, scratch);
-    const scored = rescore(index, features, total, shortlist, options, scratch);
+    const scores = scoreLearned(index.learned, contentWords, shortlist);
+    for (const e of scores.best.slice(0, options.learnedShortlist)) if (!shortlist.includes(e)) shortlist.push(e);
+    // The engine's score and the learned probability rank together: each corrects the other's blind spots.
+    const scored = rescore(index, features, total, shortlist, options, scratch)
+      .map((c) => {
+        const learned = scores.probability(c.entry);
+        return { ...c, learned: round(learned), combined: round(c.score + options.learnedWeight * learned) };
+      })
+      .sort((a, b) => b.combined - a.combined || a.id.localeCompare(b.id));
     const [first, second] = scored;
     const distinctiveness =
       first === undefined
@@ -281,12 +313,20 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
       nothingKnown,
       distinctiveness: round(distinctiveness),
       unknownShare: round(total === 0 ? 1 : unknown / total),
+      learned: learnedView(index, scores),
     };
     const signals = signalsOf(result);
     return { ...result, confidence: signals ? round(calibratedConfidence(options.calibration, featureVector(signals))) : 0 };
   } finally {
     scratch.reset(features);
   }
+}
+
+function learnedView(index: MatchIndex, scores: LearnedScores): LearnedView {
+  return {
+    best: scores.best.map((e) => ({ id: index.entryIds[e]!, probability: round(scores.probability(e)) })),
+    none: round(scores.none),
+  };
 }
 
 /**
@@ -430,6 +470,8 @@ function rescore(
       }
       scored.push({
         id: index.entryIds[e]!,
+        learned: 0,
+        combined: 0,
         score: round(best),
         matched,
         queryCoverage: round(bestQueryCoverage),
@@ -453,6 +495,8 @@ export function signalsOf(result: Omit<SearchResult, 'confidence'>): SearchSigna
     distinctiveness: result.distinctiveness,
     unknownShare: result.unknownShare,
     contentWords: result.words.length,
+    learnedNone: result.learned.none,
+    learnedBest: result.learned.best[0]?.probability ?? 0,
   };
 }
 

@@ -143,9 +143,8 @@ describe('admin pages', () => {
 
 describe('gap clustering', () => {
   it('groups similar questions, biggest group first, weighting words like the knowledge base does', async () => {
-    const { loadKnowledgeBase } = await import('../../src/knowledge/load.js');
-    const { indexKnowledge } = await import('../../src/conversation/knowledge.js');
-    const { index } = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
+    const { loadKnowledge } = await import('../../src/conversation/knowledge.js');
+    const { index } = await loadKnowledge(path.resolve('knowledge'));
     const weight = knowledgeWordWeight(index);
     const q = (text: string, i: number) => ({ text, at: i, source: 'ticket' as const, ref: String(i), user: `zalo:u${i}` });
     const clusters = clusterGaps([

@@ -3,13 +3,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateOne, parseEvalFile, summarize } from '../../src/cli/eval-core.js';
 import { DEFAULT_FOOTER } from '../../src/conversation/answer.js';
-import { indexKnowledge, type Knowledge } from '../../src/conversation/knowledge.js';
-import { loadKnowledgeBase } from '../../src/knowledge/load.js';
+import { loadKnowledge, type Knowledge } from '../../src/conversation/knowledge.js';
 import { DEFAULT_THRESHOLDS } from '../../src/matching/decide.js';
 
 let knowledge: Knowledge;
 beforeAll(async () => {
-  knowledge = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
+  knowledge = await loadKnowledge(path.resolve('knowledge'));
 });
 
 async function run(file: string) {
