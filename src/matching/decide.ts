@@ -21,7 +21,7 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = {
   answer: 0.7,
   margin: 0.02,
   ambiguous: 0.6,
-  suggest: 0.25,
+  suggest: 0.15,
   maxSuggestions: 3,
 };
 

@@ -64,17 +64,19 @@ function inputKey(entries: readonly QuestionWords[], outOfScope: QuestionWords):
   return `${entries.length}:${h1 >>> 0}:${h2 >>> 0}`;
 }
 
+/** The scorer for these questions: trained, or the last model trained on the very same input. */
 export function trainScorer(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
   const key = inputKey(entries, outOfScope);
   const cached = trained.get(key);
   if (cached) return cached;
-  const model = train(entries, outOfScope);
+  const model = fitScorer(entries, outOfScope);
   trained.set(key, model);
   if (trained.size > TRAINED_KEPT) trained.delete(trained.keys().next().value!);
   return model;
 }
 
-function train(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
+/** Trains a scorer (no cache): what a reload costs, measured by `npm run bench`. */
+export function fitScorer(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
   const classes = entries.length + 1;
   const examples = entries.reduce((n, e) => n + e.length, 0) + outOfScope.length;
   const logistic = examples * classes <= LOGISTIC_BUDGET;

@@ -435,7 +435,9 @@ function rescore(
   for (const e of shortlist) {
     const entryWeight = inQuestions[e]!;
     const bodyWeight = inBody[e]!;
+    // Accent-restricted words this entry may match count like the others while it is scored.
     const allowedHere = restricted.filter((f) => f.allowed!(e));
+    for (const f of allowedHere) queryWeight[f.id] = f.weight;
     const [from, to] = index.entryQuestions[e]!;
     let best = -1;
     let matched = '';
@@ -444,9 +446,9 @@ function rescore(
     let bestQuestion = from;
     for (let q = from; q < to; q++) {
       const question = index.questions[q]!;
+      const ids = question.features;
       let shared = 0;
-      for (const id of question.features) shared += queryWeight[id]!;
-      for (const f of allowedHere) if (question.features.includes(f.id)) shared += f.weight;
+      for (let i = 0; i < ids.length; i++) shared += queryWeight[ids[i]!]!;
       if (shared === 0) continue;
       // The question counts in full; the entry's other questions and tags, and (less) its answer, for the rest.
       const explained = shared + options.sameEntryCredit * (entryWeight - shared) + options.answerCredit * bodyWeight;
@@ -461,6 +463,7 @@ function rescore(
         bestQuestion = q;
       }
     }
+    for (const f of allowedHere) queryWeight[f.id] = 0;
     if (best > 0) {
       let keyWeight = 0;
       let keyFound = 0;
