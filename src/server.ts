@@ -19,6 +19,7 @@ import { Pipeline } from './dispatch/pipeline.js';
 import type { RetryPolicy } from './dispatch/retry.js';
 import type { Logger } from './log.js';
 import { Conversations } from './store/conversations.js';
+import { PhrasingProposals } from './store/phrasings.js';
 import { Journal } from './store/journal.js';
 import { Store } from './store/store.js';
 import { Accounts } from './inbox/accounts.js';
@@ -65,6 +66,7 @@ export interface Server {
   readonly notifier: Notifier;
   readonly activity: ActivityLog;
   readonly personalData: PersonalData;
+  readonly phrasings: PhrasingProposals;
   readonly channels: readonly ChannelStatus[];
   readonly live: LiveKnowledge;
   knowledge(): Knowledge;
@@ -148,9 +150,11 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     onChange: () => tickets.bump(),
   });
   const activity = new ActivityLog(path.join(config.dataDir, 'activity'), store.data.meta.salt);
+  const phrasings = new PhrasingProposals(store);
   const personalData = new PersonalData({
     store,
     activity,
+    phrasings,
     retentionMonths: config.retentionMonths,
     logger,
     clock,
@@ -164,7 +168,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     footer: config.footer,
     states: conversations,
     clock,
-    observe: outcomeRecorder({ store, tickets, activity, clock }),
+    observe: outcomeRecorder({ store, tickets, activity, phrasings, clock }),
     handoff: escalationHandler({ tickets, replies, conversations, notifier, knowledge, handoffMessage: config.inbox.handoffMessage, logger }),
   });
   const pipeline = new Pipeline({
@@ -226,12 +230,14 @@ export async function createServer(config: Config, logger: Logger, options: Serv
       logger,
       clock,
       survey,
+      phrasings,
       ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}),
     }),
     adminRoutes({
       live,
       knowledgeDir: config.knowledgeDir,
       store,
+      phrasings,
       tickets,
       thresholds: config.thresholds,
       footer: config.footer,
@@ -301,6 +307,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     notifier,
     activity,
     personalData,
+    phrasings,
     channels,
     live,
     knowledge,

@@ -1,6 +1,6 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isSeq, parseDocument, type Document } from 'yaml';
 import { parseEntryFile } from '../knowledge/parse.js';
 import type { KnowledgeBase, KnowledgeProblem } from '../knowledge/types.js';
 
@@ -48,15 +48,31 @@ export async function saveEntry(knowledgeDir: string, kb: KnowledgeBase, categor
   await writeAtomically(entryPath(knowledgeDir, category, id), normalized.endsWith('\n') ? normalized : `${normalized}\n`);
 }
 
-/** A draft made servable: `draft: true` removed, reviewed today; refused with the report if it would not load. */
-export async function approveDraft(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, today: string): Promise<void> {
+/** Changes an entry's front matter (keeping its comments and layout), then saves it like the editor does. */
+async function editFrontMatter(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, change: (doc: Document) => void): Promise<void> {
   const text = await readEntry(knowledgeDir, category, id);
   const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text.replace(/\r\n?/g, '\n'));
   if (!m) throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'tệp không có phần khai báo', severity: 'error' }]);
   const doc = parseDocument(m[1]!);
-  doc.delete('draft');
-  doc.set('reviewed_on', today);
+  change(doc);
   await saveEntry(knowledgeDir, kb, category, id, `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${m[2]!}`);
+}
+
+/** A draft made servable: `draft: true` removed, reviewed today; refused with the report if it would not load. */
+export async function approveDraft(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, today: string): Promise<void> {
+  await editFrontMatter(knowledgeDir, kb, category, id, (doc) => {
+    doc.delete('draft');
+    doc.set('reviewed_on', today);
+  });
+}
+
+/** Adds a phrasing to an entry's alternates; refused with the report if the entry would not load. */
+export async function addAlternate(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, phrasing: string): Promise<void> {
+  await editFrontMatter(knowledgeDir, kb, category, id, (doc) => {
+    const alternates = doc.get('alternates');
+    if (isSeq(alternates)) alternates.add(doc.createNode(phrasing));
+    else doc.set('alternates', [phrasing]);
+  });
 }
 
 export async function deleteEntry(knowledgeDir: string, category: string, id: string): Promise<void> {

@@ -8,20 +8,23 @@ import type { Logger } from '../log.js';
 import type { DecisionThresholds } from '../matching/decide.js';
 import { search } from '../matching/search.js';
 import type { Tickets } from '../inbox/tickets.js';
+import type { PhrasingProposals } from '../store/phrasings.js';
 import type { Store } from '../store/store.js';
 import { page } from '../web/layout.js';
 import { securityHeaders } from '../web/security.js';
 import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge, loadLegalRegistry } from './check.js';
-import { approveDraft, deleteEntry, EntryFileError, readEntry, saveEntry } from './entries.js';
+import { addAlternate, approveDraft, deleteEntry, EntryFileError, readEntry, saveEntry } from './entries.js';
+import { proposalGroups } from './suggestions.js';
 import { PeriodError, periodFromQuery, vietnamDay } from '../reports/period.js';
 import { clusterGaps, gapQuestionsIn, knowledgeWordWeight } from './gaps.js';
-import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, tryBody } from './views.js';
+import { alternateRefusedBody, approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, suggestionsBody, tryBody } from './views.js';
 
 export interface AdminRoutesOptions {
   readonly live: LiveKnowledge;
   readonly knowledgeDir: string;
   readonly store: Store;
+  readonly phrasings: PhrasingProposals;
   readonly tickets: Tickets;
   readonly thresholds: DecisionThresholds;
   readonly footer: AnswerFooter;
@@ -34,7 +37,10 @@ export interface AdminRoutesOptions {
 
 const DAY = 24 * 3600_000;
 
-/** The admin pages at /admin (role admin): knowledge browser, editor, "Thử câu hỏi", drafts, knowledge gaps. */
+/**
+ * The admin pages at /admin (role admin): knowledge browser, editor, "Thử câu hỏi", drafts, phrasings proposed by
+ * use, knowledge gaps.
+ */
 export function adminRoutes(o: AdminRoutesOptions): Router {
   const router = Router();
   const now = () => (o.clock ?? Date.now)();
@@ -145,6 +151,54 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
       await o.live.reload();
       await audit(res, 'draft.reject', `${category}/${id}`);
       res.redirect(303, '/admin/drafts?ok=rejected');
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const SUGGESTION_FLASH: Readonly<Record<string, string>> = {
+    accepted: 'Đã thêm vào cách hỏi: trợ lý trả lời câu này ngay, không cần khởi động lại.',
+    dismissed: 'Đã bỏ qua: cách hỏi này sẽ không được đề xuất lại.',
+  };
+  router.get('/admin/suggestions', (req, res) => {
+    const groups = proposalGroups(o.phrasings.list(), o.live.current.base);
+    render(res, 'Đề xuất cách hỏi', suggestionsBody(groups, staffOf(res)!.session.csrf, SUGGESTION_FLASH[String(req.query.ok ?? '')] ?? null));
+  });
+
+  /** The pending proposal a form names, or a 404 when it was decided meanwhile (another admin, another tab). */
+  const proposalOf = (req: Request, res: Response) => {
+    const body = req.body as Record<string, string>;
+    const proposal = o.phrasings.find(String(body.entryId ?? ''), String(body.key ?? ''));
+    if (proposal?.status === 'proposed') return proposal;
+    res.status(404).type('text/plain; charset=utf-8').send('Đề xuất này không còn (đã được xử lý). Hãy tải lại trang.');
+    return null;
+  };
+
+  router.post('/admin/suggestions/accept', async (req, res, next) => {
+    const proposal = proposalOf(req, res);
+    if (!proposal) return;
+    const entry = o.live.current.base.byId.get(proposal.entryId);
+    if (!entry) return void res.status(404).type('text/plain; charset=utf-8').send('Câu hỏi này không còn trong bộ câu hỏi.');
+    try {
+      await addAlternate(o.knowledgeDir, o.live.current.base, entry.category, entry.id, proposal.text);
+      await o.live.reload();
+      await o.phrasings.accept(proposal.entryId, proposal.key, now());
+      await audit(res, 'knowledge.alternate.add', `${entry.category}/${entry.id}: ${proposal.text}`);
+      res.redirect(303, '/admin/suggestions?ok=accepted');
+    } catch (err) {
+      if (err instanceof EntryFileError) return render(res, 'Chưa thêm được', alternateRefusedBody(entry.category, entry.id, err.problems), 422);
+      next(err);
+    }
+  });
+
+  router.post('/admin/suggestions/dismiss', async (req, res, next) => {
+    const proposal = proposalOf(req, res);
+    if (!proposal) return;
+    try {
+      await o.phrasings.dismiss(proposal.entryId, proposal.key, now());
+      // Not the wording: a dismissed phrasing keeps no text.
+      await audit(res, 'phrasing.dismiss', proposal.entryId);
+      res.redirect(303, '/admin/suggestions?ok=dismissed');
     } catch (err) {
       next(err);
     }

@@ -173,7 +173,9 @@ function onPayload(p: Payload, awaiting: ConversationState['awaiting'], ctx: Res
     case 'faq': {
       const entry = base.byId.get(p.id);
       if (!entry) return stale();
-      return answerWithFeedback(entry, pendingQuestion ?? entry.question, ctx, outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1 }));
+      // A choice offered for a typed question confirms that the question asks for this entry.
+      const chosen = pendingQuestion ? { chosen: { entryId: entry.id, question: pendingQuestion } } : {};
+      return answerWithFeedback(entry, pendingQuestion ?? entry.question, ctx, outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1, ...chosen }));
     }
     case 'handoff':
       return handoff(awaiting?.handoffReason ?? 'no-answer', pendingQuestion ?? '', 'choice');

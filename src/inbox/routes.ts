@@ -4,6 +4,7 @@ import type { Knowledge } from '../conversation/knowledge.js';
 import { DraftError, writeDraft } from '../knowledge/drafts.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
+import type { PhrasingProposals } from '../store/phrasings.js';
 import type { Ticket } from '../store/schema.js';
 import { page } from '../web/layout.js';
 import { clearCookie, csrfMatches, newCsrfToken, parseCookies, RateLimiter, securityHeaders, setCookie } from '../web/security.js';
@@ -30,6 +31,8 @@ export interface InboxRoutesOptions {
   readonly pollMs?: number;
   /** Asks the user to rate the answer when a ticket is closed. */
   readonly survey?: SatisfactionSurvey;
+  /** Told when an officer answers a ticket's question with an FAQ entry: a phrasing confirmed for that entry. */
+  readonly phrasings?: PhrasingProposals;
 }
 
 const LOGIN_COOKIE = 'hm_login';
@@ -207,6 +210,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
     const entry = o.knowledge().base.byId.get(String(body.entryId ?? ''));
     if (!entry) return 'unknown-entry';
     await o.replies.reply(ticket, me, composeAnswer(entry, o.footer), entry.id);
+    if (!ticket.erasedAt) o.phrasings?.record(entry.id, ticket.question, 'officer', now());
     return 'sent';
   });
   action('note', async (ticket, me, body) => {

@@ -164,6 +164,28 @@ export interface FeedbackRecord {
   readonly helpful: boolean;
 }
 
+/** How real use confirmed that a phrasing asks for an entry. */
+export type PhrasingSource = 'choice' | 'officer' | 'feedback';
+
+/**
+ * A phrasing that real use confirmed for an FAQ entry: a user typed it and then tapped the entry among the choices,
+ * an officer answered it with the entry, or the entry's answer to it got 👍. Only the text and how it was confirmed
+ * are kept, never who asked. Admins add it to the entry's alternates or dismiss it (see store/phrasings.ts).
+ */
+export interface PhrasingProposal {
+  readonly entryId: string;
+  /** Hash of the phrasing's folded form: the same question however it was accented or punctuated. */
+  readonly key: string;
+  /** The latest wording as typed; empty once dismissed (only the key is kept, so it is never proposed again). */
+  text: string;
+  count: number;
+  sources: Partial<Record<PhrasingSource, number>>;
+  firstAt: number;
+  lastAt: number;
+  status: 'proposed' | 'accepted' | 'dismissed';
+  decidedAt: number | null;
+}
+
 export interface Schema {
   version: number;
   /** Keyed by "channel:userId". */
@@ -175,11 +197,13 @@ export interface Schema {
   tickets: Ticket[];
   audit: AuditEntry[];
   feedback: FeedbackRecord[];
+  /** Added after version 1 without a bump: older files get an empty list when opened (see Store.open). */
+  phrasings: PhrasingProposal[];
   counters: { ticket: number };
   /** Per-installation secrets: the salt of user pseudonyms in the activity log. */
   meta: { salt: string };
 }
 
 export function emptyData(): Schema {
-  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: { salt: '' } };
+  return { version: SCHEMA_VERSION, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], phrasings: [], counters: { ticket: 0 }, meta: { salt: '' } };
 }

@@ -203,10 +203,16 @@ describe('personal data requests', () => {
     const start = FIXTURE_NOW - DAY;
     const end = now + DAY;
     const before = await reportFor(sources(), start, end);
-    expect(await server.personalData.applyRetention()).toMatchObject({ conversations: 0, tickets: 0 });
+    server.phrasings.record('gio-lam-viec', 'chỗ mình thứ bảy mở cửa không', 'choice', now);
+    server.phrasings.record('lien-he', 'số máy bàn của chi cục', 'officer', now);
+    const accepted = server.store.data.phrasings.find((p) => p.entryId === 'lien-he')!;
+    await server.phrasings.accept('lien-he', accepted.key, now);
+    expect(await server.personalData.applyRetention()).toMatchObject({ conversations: 0, tickets: 0, phrasings: 0 });
     now += 400 * DAY;
     const counts = await server.personalData.applyRetention();
-    expect(counts).toMatchObject({ conversations: 2, tickets: 2, feedback: 1 });
+    expect(counts).toMatchObject({ conversations: 2, tickets: 2, feedback: 1, phrasings: 1 });
+    // A proposal waiting longer than the limit goes; one already added to the knowledge base stays.
+    expect(server.store.data.phrasings.map((p) => p.entryId)).toEqual(['lien-he']);
     expect(counts.activityLines).toBeGreaterThan(0);
     expect(await readFile(path.join(server.dataDir, 'db.json'), 'utf8')).not.toMatch(/user-A|user-B|Hoàng Long/);
     const after = await reportFor(sources(), start, end);

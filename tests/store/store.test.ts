@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PhrasingProposals, phrasingKey } from '../../src/store/phrasings.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { Store, StoreCorruptError } from '../../src/store/store.js';
 
@@ -121,5 +122,49 @@ describe('DATA_DIR lock', () => {
     const again = await lockDataDir(dir);
     expect(await readFile(path.join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
     await again();
+  });
+
+  it('opens a file written before phrasing proposals existed with an empty list, without a version bump', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'db.json'), JSON.stringify({ version: 1, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: { salt: 'abc' } }));
+    const store = await Store.open(dir);
+    expect(store.data.phrasings).toEqual([]);
+    expect(store.data.version).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(1);
+  });
+});
+
+describe('PhrasingProposals', () => {
+  it('counts confirmations of one phrasing however it is accented or punctuated, per entry and source', async () => {
+    const store = await Store.open(await tempDir());
+    const proposals = new PhrasingProposals(store);
+    proposals.record('gio-lam-viec', 'hq làm việc t7 ko', 'choice', 1);
+    proposals.record('gio-lam-viec', 'HQ lam viec T7 ko?', 'feedback', 2);
+    proposals.record('lien-he', 'hq làm việc t7 ko', 'officer', 3);
+    proposals.record('lien-he', ' ', 'officer', 3);
+    proposals.record('lien-he', 'x'.repeat(400), 'officer', 3);
+    expect(phrasingKey('hq làm việc t7 ko')).toBe(phrasingKey('HQ lam viec T7 ko?'));
+    expect(proposals.list()).toEqual([
+      expect.objectContaining({ entryId: 'gio-lam-viec', text: 'HQ lam viec T7 ko?', count: 2, sources: { choice: 1, feedback: 1 }, firstAt: 1, lastAt: 2 }),
+      expect.objectContaining({ entryId: 'lien-he', count: 1, sources: { officer: 1 } }),
+    ]);
+  });
+
+  it('accepted and dismissed phrasings leave the list and are not proposed again; purge keeps what was decided', async () => {
+    const store = await Store.open(await tempDir());
+    const proposals = new PhrasingProposals(store);
+    proposals.record('a', 'câu một', 'choice', 10);
+    proposals.record('b', 'câu hai', 'choice', 10);
+    proposals.record('c', 'câu ba', 'choice', 10);
+    proposals.record('d', 'câu bốn', 'choice', 100);
+    expect(await proposals.accept('a', phrasingKey('câu một'), 20)).toBe(true);
+    expect(await proposals.dismiss('b', phrasingKey('câu hai'), 20)).toBe(true);
+    expect(await proposals.dismiss('b', phrasingKey('câu hai'), 21)).toBe(false);
+    proposals.record('a', 'câu một', 'feedback', 30);
+    proposals.record('b', 'Câu hai!', 'feedback', 30);
+    expect(proposals.list().map((p) => p.entryId)).toEqual(['d', 'c']); // equally confirmed: the most recent first
+    expect(proposals.find('b', phrasingKey('câu hai'))).toMatchObject({ status: 'dismissed', text: '', count: 1 });
+    expect(await proposals.purgeOlderThan(50)).toBe(1);
+    expect(store.data.phrasings.map((p) => [p.entryId, p.status])).toEqual([['a', 'accepted'], ['b', 'dismissed'], ['d', 'proposed']]);
   });
 });
