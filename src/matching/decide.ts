@@ -18,7 +18,7 @@ export interface DecisionThresholds {
 }
 
 export const DEFAULT_THRESHOLDS: DecisionThresholds = {
-  answer: 0.7,
+  answer: 0.65,
   margin: 0.02,
   ambiguous: 0.6,
   suggest: 0.15,
