@@ -6,6 +6,7 @@ import { scoreLearned, type LearnedScores } from './learned.js';
 import { normalize, type Token } from './normalize.js';
 import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
+import { soundAlike } from './sound-alike.js';
 import { toneSlip } from './tone-slip.js';
 
 /** How a query word was understood. */
@@ -195,6 +196,8 @@ export function resolveWords(index: MatchIndex, tokens: readonly Token[]): Query
     if (split) return { typed: word, as: split, kind: 'split', spelling: null };
     const telex = telexCandidates(word).find((c) => isKnown(index, c));
     if (telex) return { typed: word, as: [telex], kind: 'telex', spelling: null };
+    const alike = soundAlike(index, tokens, at);
+    if (alike) return { typed: word, as: [alike], kind: 'corrected', spelling: null };
     const corrected = correctTypo(index, word);
     if (corrected) return { typed: word, as: [corrected], kind: 'corrected', spelling: null };
     return { typed: word, as: [], kind: 'unknown', spelling: t.spelling };

@@ -9,6 +9,7 @@ const index = buildIndex([
   { id: 'gtgt', questions: ['Thuế GTGT ở khâu nhập khẩu?', 'thuế suất khâu nhập khẩu'], tags: [], body: 'Nộp tiền thuế GTGT ở khâu nhập khẩu.' },
   { id: 'kho', questions: ['Thuê kho ở cửa khẩu?', 'giá thuê kho bãi'], tags: [], body: 'Thuê kho của doanh nghiệp kho bãi.' },
   { id: 'may', questions: ['Nhập khẩu quần áo may sẵn?', 'quần áo cũ có nhập được không'], tags: [], body: 'Quần áo cũ cấm nhập khẩu.' },
+  { id: 'sua', questions: ['Khai bổ sung tờ khai thế nào?', 'sửa tờ khai đã đăng ký'], tags: [], body: 'Khai bổ sung trên hệ thống.' },
 ]);
 
 const understood = (text: string) =>
@@ -34,5 +35,17 @@ describe('tone marks typed wrong', () => {
   it('lets a confirming neighbour win over a contradicting one ("tiền thuê kho" stays thuê)', () => {
     expect(understood('nộp tiền thuê')['thuê']).toEqual({ kind: 'tone-slip', meant: 'thuế' });
     expect(understood('tiền thuê kho')['thuê']).toEqual({ kind: 'known', meant: null });
+  });
+});
+
+describe('sound-alike spellings (s/x, ch/tr, d/gi/r, l/n, n/ng, c/t)', () => {
+  it('reads an unknown word as its sound-alike when the knowledge base uses that pair ("bổ xung" → bổ sung)', () => {
+    const words = resolveWords(index, normalize('khai bổ xung tờ khai').content);
+    expect(words.find((w) => w.typed === 'xung')).toMatchObject({ as: ['sung'], kind: 'corrected' });
+  });
+
+  it('leaves a lone sound-alike alone: without a neighbour to confirm it, it is another word', () => {
+    const words = resolveWords(index, normalize('xung đột').content);
+    expect(words.find((w) => w.typed === 'xung')).toMatchObject({ as: [], kind: 'unknown' });
   });
 });
