@@ -11,6 +11,11 @@ export interface DecisionThresholds {
    * deadlines, exemptions or rates?), only when the learned scorer gives the best entry at least this probability.
    */
   readonly ambiguous: number;
+  /**
+   * The rule above applies to messages of at most this many content words: a long message describing a situation
+   * mentions several topics, so that another entry also explains its words does not make the question ambiguous.
+   */
+  readonly ambiguousUpTo: number;
   /** Below `answer` but from this confidence up: offer choices. Below it: offer a hand-over. */
   readonly suggest: number;
   /** Choices offered at most. */
@@ -21,6 +26,7 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = {
   answer: 0.65,
   margin: 0.02,
   ambiguous: 0.6,
+  ambiguousUpTo: 12,
   suggest: 0.15,
   maxSuggestions: 3,
 };
@@ -42,7 +48,8 @@ export function decide(result: SearchResult, t: DecisionThresholds = DEFAULT_THR
   const [top, second] = result.candidates;
   if (result.nothingKnown || top === undefined) return { kind: 'none', reason: 'nothing-known' };
   const margin = top.combined - (second?.combined ?? 0);
-  const toldApart = !second || second.queryCoverage < top.queryCoverage || top.learned >= t.ambiguous;
+  const toldApart =
+    !second || result.words.length > t.ambiguousUpTo || second.queryCoverage < top.queryCoverage || top.learned >= t.ambiguous;
   if (result.confidence >= t.answer && margin >= t.margin && toldApart) return { kind: 'answer', entry: top };
   if (result.confidence >= t.suggest) {
     // Offer what the engine finds about as close as the best (the learned scorer picks one entry, not a set), or what

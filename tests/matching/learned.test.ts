@@ -116,9 +116,12 @@ describe('decision rule', () => {
     expect(decide(result(tie, 0.95)).kind).toBe('suggest');
   });
 
-  it('asks when the runner-up explains the message as fully, unless the learned scorer is sure', () => {
+  it('asks when the runner-up explains a short message as fully, unless the learned scorer is sure', () => {
     const both = (learned: number) => [candidate('a', { learned, combined: 1.3 }), candidate('b', { queryCoverage: 1, combined: 0.9 })];
     expect(decide(result(both(DEFAULT_THRESHOLDS.ambiguous - 0.05), 0.95)).kind).toBe('suggest');
     expect(decide(result(both(DEFAULT_THRESHOLDS.ambiguous + 0.05), 0.95)).kind).toBe('answer');
+    // A long message describing a situation is not ambiguous because another entry shares its words.
+    const long = { ...result(both(DEFAULT_THRESHOLDS.ambiguous - 0.05), 0.95), words: Array.from({ length: DEFAULT_THRESHOLDS.ambiguousUpTo + 1 }, () => ({ typed: 'x', as: ['x'], kind: 'known' as const, spelling: null })) };
+    expect(decide(long).kind).toBe('answer');
   });
 });
