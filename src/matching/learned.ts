@@ -1,4 +1,4 @@
-import { buildFeatureSpace, vectorOf, type FeatureSpace } from './feature-space.js';
+import { buildFeatureSpace, buildHashedSpace, vectorOf, type FeatureSpace } from './feature-space.js';
 import { logitsInto, softmaxInPlace, trainLogistic, type Example, type LogisticWeights } from './logistic.js';
 import { similarities, trainPrototypes, type Prototypes } from './prototypes.js';
 import { featureCounts } from './text-features.js';
@@ -37,8 +37,12 @@ export type QuestionWords = readonly (readonly string[])[];
 const NONE_SHARE = 0.2;
 /** Examples × classes up to which the logistic model is trained (the shipped base: about 90,000). */
 const LOGISTIC_BUDGET = 400_000;
-/** Beyond it, prototypes are built from this many questions per entry: enough for a centre, cheap at any size. */
-const PROTOTYPE_QUESTIONS = 8;
+/** Beyond it, prototypes are built from this many questions per entry: enough for a centre, cheap at any size… */
+const PROTOTYPE_QUESTIONS = 6;
+/** …and document frequencies estimated on this many (a sample is enough for IDF). */
+const PROTOTYPE_DF_QUESTIONS = 2;
+/** Prototypes hash features into 2^18 columns, no vocabulary to build (at 10,000 entries a fifth of them share one). */
+const PROTOTYPE_COLUMN_BITS = 18;
 /** Sharpness of the prototypes' softmax over cosines. */
 const PROTOTYPE_TEMPERATURE = 0.1;
 const BEST = 3;
@@ -77,18 +81,42 @@ export function trainScorer(entries: readonly QuestionWords[], outOfScope: Quest
 
 /** Trains a scorer (no cache): what a reload costs, measured by `npm run bench`. */
 export function fitScorer(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
-  const classes = entries.length + 1;
   const examples = entries.reduce((n, e) => n + e.length, 0) + outOfScope.length;
-  const logistic = examples * classes <= LOGISTIC_BUDGET;
-  const taken = logistic ? entries : entries.map((questions) => questions.slice(0, PROTOTYPE_QUESTIONS));
-  const inScope = taken.flatMap((questions, label) => questions.map((words) => ({ counts: featureCounts(words), label, weight: 1 })));
-  const noneWeight = outOfScope.length === 0 ? 0 : (NONE_SHARE * inScope.length) / outOfScope.length;
-  const texts = [...inScope, ...outOfScope.map((words) => ({ counts: featureCounts(words), label: entries.length, weight: noneWeight }))];
-  const space = buildFeatureSpace(texts.map((t) => t.counts));
-  const training: Example[] = texts.map((t) => ({ x: vectorOf(space, t.counts), label: t.label, weight: t.weight }));
-  return logistic
-    ? { kind: 'logistic', entries: entries.length, space, logistic: trainLogistic(classes, space.idf.length, training) }
-    : { kind: 'prototypes', entries: entries.length, space, prototypes: trainPrototypes(classes, training) };
+  return examples * (entries.length + 1) <= LOGISTIC_BUDGET ? fitLogistic(entries, outOfScope) : fitPrototypes(entries, outOfScope);
+}
+
+/** Out-of-scope questions together weigh NONE_SHARE of the in-scope ones. */
+function noneWeight(inScope: number, outOfScope: number): number {
+  return outOfScope === 0 ? 0 : (NONE_SHARE * inScope) / outOfScope;
+}
+
+function fitLogistic(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
+  const inScope = entries.flatMap((questions, label) => questions.map((words) => ({ features: featureCounts(words), label, weight: 1 })));
+  const none = noneWeight(inScope.length, outOfScope.length);
+  const texts = [...inScope, ...outOfScope.map((words) => ({ features: featureCounts(words), label: entries.length, weight: none }))];
+  const space = buildFeatureSpace(texts.map((t) => t.features));
+  const training: Example[] = texts.map((t) => ({ x: vectorOf(space, t.features), label: t.label, weight: t.weight }));
+  return { kind: 'logistic', entries: entries.length, space, logistic: trainLogistic(entries.length + 1, space.size, training) };
+}
+
+/** Two streaming passes (document frequencies on a sample, then prototypes): nothing per question is kept between. */
+function fitPrototypes(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
+  const taken = entries.map((questions) => questions.slice(0, PROTOTYPE_QUESTIONS));
+  const classes = [...taken, outOfScope];
+  const none = noneWeight(taken.reduce((n, q) => n + q.length, 0), outOfScope.length);
+  const space = buildHashedSpace(
+    (function* () {
+      for (const questions of taken) for (const words of questions.slice(0, PROTOTYPE_DF_QUESTIONS)) yield featureCounts(words);
+      for (const words of outOfScope) yield featureCounts(words);
+    })(),
+    PROTOTYPE_COLUMN_BITS,
+  );
+  const examples = classes.map((questions, label) =>
+    (function* () {
+      for (const words of questions) yield { x: vectorOf(space, featureCounts(words)), weight: label === entries.length ? none : 1 };
+    })(),
+  );
+  return { kind: 'prototypes', entries: entries.length, space, prototypes: trainPrototypes(space.size, examples) };
 }
 
 function top(classes: readonly number[], p: (k: number) => number): number[] {
@@ -112,7 +140,7 @@ export function scoreLearned(model: LearnedModel, words: readonly string[], shor
     return { probability: (e) => p[e]!, none: p[model.entries]!, best: top(all, (e) => p[e]!) };
   }
   let dense = scratches.get(model.prototypes);
-  if (!dense) scratches.set(model.prototypes, (dense = new Float32Array(model.space.idf.length)));
+  if (!dense) scratches.set(model.prototypes, (dense = new Float32Array(model.space.size)));
   const classes = [...shortlist, model.entries];
   const z = Float64Array.from(similarities(model.prototypes, x, classes, dense), (s) => s / PROTOTYPE_TEMPERATURE);
   softmaxInPlace(z);

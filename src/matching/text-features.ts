@@ -22,11 +22,10 @@ function step(hash: number, code: number): number {
 /** Seeds keep the kinds of feature apart: the word "ba" and the character pair "ba" are different features. */
 const SEED = { gram: FNV_OFFSET, word: step(FNV_OFFSET, 0x1f), pair: step(FNV_OFFSET, 0x1e) } as const;
 
-/** Raw feature counts of one text: hashed id → count (word features count WORD_BOOST each). */
-export type FeatureCounts = Map<number, number>;
-
-function add(counts: FeatureCounts, id: number, by: number): void {
-  counts.set(id, (counts.get(id) ?? 0) + by);
+/** Raw feature counts of one text: hashed ids, ascending and distinct, with their counts. */
+export interface FeatureCounts {
+  readonly ids: Int32Array;
+  readonly counts: Float32Array;
 }
 
 function hashWord(seed: number, word: string): number {
@@ -40,20 +39,39 @@ export function contentWords(text: string): string[] {
   return normalize(text).content.map((t) => t.text);
 }
 
+// Hashes are collected in one reused buffer, sorted and counted: no map per text (training reads tens of thousands).
+let scratch = new Int32Array(1024);
+
 export function featureCounts(words: readonly string[]): FeatureCounts {
-  const counts: FeatureCounts = new Map();
   const padded = ` ${words.join(' ')} `;
+  const most = padded.length * (MAX_GRAM - MIN_GRAM + 1) + words.length * 2 * WORD_BOOST;
+  if (scratch.length < most) scratch = new Int32Array(most * 2);
+  let n = 0;
   for (let start = 0; start < padded.length - 1; start++) {
     let h: number = SEED.gram;
     for (let length = 1; length <= MAX_GRAM && start + length <= padded.length; length++) {
       h = step(h, padded.charCodeAt(start + length - 1));
-      if (length >= MIN_GRAM) add(counts, h, 1);
+      if (length >= MIN_GRAM) scratch[n++] = h;
     }
   }
   words.forEach((w, i) => {
-    add(counts, hashWord(SEED.word, w), WORD_BOOST);
+    const word = hashWord(SEED.word, w);
     const next = words[i + 1];
-    if (next !== undefined) add(counts, hashWord(step(hashWord(SEED.pair, w), 0x20), next), WORD_BOOST);
+    const pair = next === undefined ? null : hashWord(step(hashWord(SEED.pair, w), 0x20), next);
+    for (let k = 0; k < WORD_BOOST; k++) {
+      scratch[n++] = word;
+      if (pair !== null) scratch[n++] = pair;
+    }
   });
-  return counts;
+  const sorted = scratch.subarray(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const ids = new Int32Array(distinct);
+  const counts = new Float32Array(distinct);
+  let d = -1;
+  for (let i = 0; i < n; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) ids[++d] = sorted[i]!;
+    counts[d] = counts[d]! + 1;
+  }
+  return { ids, counts };
 }
