@@ -1,7 +1,5 @@
-import { normalize } from './normalize.js';
-
 /**
- * The surface features the learned scorer reads: character 2–5-grams of the folded message (they survive typos,
+ * The surface features the learned scorer reads: character 3–5-grams of the folded content words (they survive typos,
  * missing marks and glued words) and its words and word pairs, each hashed to a 32-bit id. Hashing, not a string
  * vocabulary: no substring is allocated while a question is read, and the same text always gives the same ids.
  */
@@ -32,11 +30,6 @@ function hashWord(seed: number, word: string): number {
   let h: number = seed;
   for (let i = 0; i < word.length; i++) h = step(h, word.charCodeAt(i));
   return h;
-}
-
-/** The folded content words of a message, as the matcher's normaliser reads them (abbreviations expanded, fillers gone). */
-export function contentWords(text: string): string[] {
-  return normalize(text).content.map((t) => t.text);
 }
 
 // Hashes are collected in one reused buffer, sorted and counted: no map per text (training reads tens of thousands).
