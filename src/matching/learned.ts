@@ -9,8 +9,8 @@ import { featureCounts } from './text-features.js';
  * message as a whole, so it recognises phrasings the word index misses (typos, dictation, colloquial turns), and
  * its "none" class knows what other agencies' questions look like.
  *
- * Up to a few hundred entries it is a multinomial logistic regression over every class (logistic.ts). Beyond that
- * the regression would cost too much to train on every reload, and the scorer falls back to nearest prototypes
+ * Up to about a hundred entries (LOGISTIC_BUDGET) it is a multinomial logistic regression over every class. Beyond
+ * that the regression would cost too much to train on every reload, and the scorer falls back to nearest prototypes
  * over the same features (prototypes.ts), scored only on the word index's shortlist.
  */
 export type LearnedModel =
@@ -35,7 +35,7 @@ export type QuestionWords = readonly (readonly string[])[];
  * must not learn that almost everything is out of scope.
  */
 const NONE_SHARE = 0.2;
-/** Examples × classes up to which the logistic model is trained (the shipped base: about 90,000). */
+/** Examples × classes up to which the logistic model is trained (the shipped base: about 95,000). */
 const LOGISTIC_BUDGET = 400_000;
 /** Beyond it, prototypes are built from this many questions per entry: enough for a centre, cheap at any size… */
 const PROTOTYPE_QUESTIONS = 6;

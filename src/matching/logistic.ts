@@ -2,7 +2,7 @@ import type { SparseVector } from './feature-space.js';
 
 /**
  * Multinomial logistic regression over sparse vectors, trained by seeded stochastic gradient descent: the same
- * examples always give the same weights. Dense in classes, so meant for knowledge bases of up to a few hundred
+ * examples always give the same weights. Dense in classes, so meant for knowledge bases of up to about a hundred
  * entries (see learned.ts).
  */
 export interface LogisticWeights {
