@@ -48,8 +48,14 @@ export interface MatchIndex {
   readonly unknownIdf: number;
   /** Folded word → accented spelling → entries (sorted) that use that spelling. */
   readonly accents: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>;
-  /** Folded word pair ("nhap khau") → how the knowledge base spells it ("nhập khẩu"): tells a slipped tone mark. */
-  readonly accentPairs: ReadonlyMap<string, readonly string[]>;
+  /**
+   * How the knowledge base's questions spell each adjacent pair of words ("nhap khau" → "nhập khẩu"): tells a slipped
+   * tone mark. Keyed by pairKey of the two words' feature ids; values are pairKey of the two spellings' ids.
+   */
+  readonly accentPairs: ReadonlyMap<number, readonly number[]>;
+  /** Spelling ↔ id, for accentPairs. */
+  readonly spellingIds: ReadonlyMap<string, number>;
+  readonly spellings: readonly string[];
   /** Typo correction over the known words, one fuse.js index per word length. */
   readonly vocabulary: ReadonlyMap<number, Fuse<string>>;
   /** The scorer learned from the same questions (and out-of-scope ones): built and swapped with the index. */
@@ -117,25 +123,54 @@ class FeatureTable {
   }
 }
 
+/** Two ids as one number (ids stay below 2^24, so the key is an exact integer). */
+export function pairKey(a: number, b: number): number {
+  return a * 2 ** 24 + b;
+}
+
+export function unpair(key: number): [number, number] {
+  return [Math.floor(key / 2 ** 24), key % 2 ** 24];
+}
+
 class AccentTable {
   readonly forms = new Map<string, Map<string, number[]>>();
-  readonly pairs = new Map<string, Set<string>>();
+  readonly pairs = new Map<number, Set<number>>();
+  readonly spellingIds = new Map<string, number>();
+  readonly spellings: string[] = [];
 
-  add(tokens: readonly Token[], entry: number): void {
+  private spellingId(spelling: string): number {
+    let id = this.spellingIds.get(spelling);
+    if (id === undefined) {
+      id = this.spellings.length;
+      this.spellingIds.set(spelling, id);
+      this.spellings.push(spelling);
+    }
+    return id;
+  }
+
+  /** Records the spellings of `tokens`; with `wordIds` (their feature ids), also how adjacent words are spelled. */
+  add(tokens: readonly Token[], entry: number, wordIds?: readonly number[]): void {
+    let previous = -1;
     tokens.forEach((t, i) => {
-      if (t.spelling === null) return;
+      if (t.spelling === null) {
+        previous = -1;
+        return;
+      }
       let byForm = this.forms.get(t.text);
       if (!byForm) this.forms.set(t.text, (byForm = new Map()));
       let list = byForm.get(t.spelling);
       if (!list) byForm.set(t.spelling, (list = []));
       addEntry(list, entry);
-      const next = tokens[i + 1];
-      if (next?.spelling) {
-        const key = `${t.text} ${next.text}`;
-        let spelled = this.pairs.get(key);
-        if (!spelled) this.pairs.set(key, (spelled = new Set()));
-        spelled.add(`${t.spelling} ${next.spelling}`);
+      if (!wordIds) return;
+      // Numbers, not strings: this runs for every word of every question (millions at 10,000 entries).
+      const spelled = this.spellingId(t.spelling);
+      if (previous >= 0) {
+        const key = pairKey(wordIds[i - 1]!, wordIds[i]!);
+        let set = this.pairs.get(key);
+        if (!set) this.pairs.set(key, (set = new Set()));
+        set.add(pairKey(previous, spelled));
       }
+      previous = spelled;
     });
   }
 }
@@ -159,18 +194,19 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
       const { content } = normalize(text);
       if (content.length === 0) continue;
       words.push(content.map((t) => t.text));
-      accentTable.add(content, e);
       const ids = featuresOf(content).map((f) => table.id(f));
+      accentTable.add(content, e, content.map((t) => table.id(t.text)));
       ids.forEach((id) => addEntry(table.questionEntries[id]!, e));
       pending.push({ entry: e, text, features: ids });
     }
     entryQuestions.push([start, pending.length]);
     for (const tag of entry.tags) {
       const { content } = normalize(tag);
-      accentTable.add(content, e);
       for (const f of featuresOf(content)) addEntry(table.questionEntries[table.id(f)]!, e);
+      accentTable.add(content, e, content.map((t) => table.id(t.text)));
     }
-    // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries).
+    // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries);
+    // its spellings count, but not how it spells word pairs (questions say enough, and answers are long).
     const body = normalize(entry.body).content;
     accentTable.add(body, e);
     for (const f of new Set(body.map((t) => t.text))) {
@@ -230,6 +266,8 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     unknownIdf: Math.log(1 + n / 0.5),
     accents,
     accentPairs: new Map([...accentTable.pairs].map(([pair, spelled]) => [pair, [...spelled]])),
+    spellingIds: accentTable.spellingIds,
+    spellings: accentTable.spellings,
     vocabulary,
     learned: trainScorer(questionWords, outOfScope.map((text) => normalize(text).content.map((t) => t.text))),
   };

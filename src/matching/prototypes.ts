@@ -16,7 +16,7 @@ export interface Prototypes {
 /** Features kept per class: a prototype's long tail is noise and memory. */
 const KEEP = 256;
 
-/** The KEEP columns of largest weight (ties broken by column), in column order; `buffer` is scratch. */
+/** The KEEP columns of largest weight (ties at the cut-off in the order they came), in column order. */
 function heaviest(touched: readonly number[], sum: Float32Array, buffer: Float32Array): number[] {
   if (touched.length <= KEEP) return [...touched].sort((a, b) => a - b);
   // A numeric sort of the weights alone gives the cut-off without comparing columns.
@@ -24,7 +24,7 @@ function heaviest(touched: readonly number[], sum: Float32Array, buffer: Float32
   const cutoff = buffer.subarray(0, touched.length).sort()[touched.length - KEEP]!;
   const kept: number[] = [];
   for (const c of touched) if (sum[c]! > cutoff) kept.push(c);
-  for (const c of [...touched].sort((a, b) => a - b)) if (kept.length < KEEP && sum[c] === cutoff) kept.push(c);
+  for (const c of touched) if (kept.length < KEEP && sum[c] === cutoff) kept.push(c);
   return kept.sort((a, b) => a - b);
 }
 

@@ -1,4 +1,4 @@
-import type { MatchIndex } from './index.js';
+import { pairKey, unpair, type MatchIndex } from './index.js';
 import type { Token } from './normalize.js';
 
 /**
@@ -16,8 +16,11 @@ export interface ToneSlip {
 }
 
 function pairSpellings(index: MatchIndex, first: Token, second: Token, position: 0 | 1): string[] {
-  const spelled = index.accentPairs.get(`${first.text} ${second.text}`) ?? [];
-  return spelled.map((pair) => pair.split(' ')[position]!);
+  const a = index.features.get(first.text);
+  const b = index.features.get(second.text);
+  if (a === undefined || b === undefined) return [];
+  const spelled = index.accentPairs.get(pairKey(a, b)) ?? [];
+  return spelled.map((pair) => index.spellings[unpair(pair)[position]]!);
 }
 
 /** What the neighbours say of the spelling of tokens[at]: spellings the knowledge base uses beside them. */

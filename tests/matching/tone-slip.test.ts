@@ -6,7 +6,7 @@ import { resolveWords } from '../../src/matching/search.js';
 const index = buildIndex([
   { id: 'gio', questions: ['Giờ làm việc của hải quan?', 'hải quan làm việc thứ bảy không'], tags: [], body: 'Làm việc từ thứ Hai.' },
   { id: 'nhap', questions: ['Thủ tục nhập khẩu hàng hóa?', 'các bước nhập khẩu'], tags: [], body: 'Khai tờ khai nhập khẩu.' },
-  { id: 'gtgt', questions: ['Thuế GTGT ở khâu nhập khẩu?', 'thuế suất khâu nhập khẩu'], tags: [], body: 'Nộp tiền thuế GTGT ở khâu nhập khẩu.' },
+  { id: 'gtgt', questions: ['Thuế GTGT ở khâu nhập khẩu?', 'thuế suất khâu nhập khẩu', 'nộp tiền thuế GTGT'], tags: [], body: 'Thuế GTGT ở khâu nhập khẩu.' },
   { id: 'kho', questions: ['Thuê kho ở cửa khẩu?', 'giá thuê kho bãi'], tags: [], body: 'Thuê kho của doanh nghiệp kho bãi.' },
   { id: 'may', questions: ['Nhập khẩu quần áo may sẵn?', 'quần áo cũ có nhập được không'], tags: [], body: 'Quần áo cũ cấm nhập khẩu.' },
   { id: 'sua', questions: ['Khai bổ sung tờ khai thế nào?', 'sửa tờ khai đã đăng ký'], tags: [], body: 'Khai bổ sung trên hệ thống.' },
