@@ -38,9 +38,9 @@ const NONE_SHARE = 0.2;
 /** Examples × classes up to which the logistic model is trained (the shipped base: about 95,000). */
 const LOGISTIC_BUDGET = 400_000;
 /** Beyond it, prototypes are built from this many questions per entry: enough for a centre, cheap at any size… */
-const PROTOTYPE_QUESTIONS = 4;
-/** …and document frequencies estimated on this many (a sample is enough for IDF). */
-const PROTOTYPE_DF_QUESTIONS = 2;
+const PROTOTYPE_QUESTIONS = 3;
+/** …and document frequencies estimated on the first of them (a sample is enough for IDF). */
+const PROTOTYPE_DF_QUESTIONS = 1;
 /** Prototypes hash features into 2^18 columns, no vocabulary to build (at 10,000 entries a fifth of them share one). */
 const PROTOTYPE_COLUMN_BITS = 18;
 /** Sharpness of the prototypes' softmax over cosines. */
