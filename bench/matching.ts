@@ -5,18 +5,23 @@ import { toIndexable } from '../src/conversation/knowledge.js';
 import { loadKnowledgeBase } from '../src/knowledge/load.js';
 import { decide } from '../src/matching/decide.js';
 import { buildIndex, type IndexableEntry } from '../src/matching/index.js';
+import { fitScorer, type LearnedModel } from '../src/matching/learned.js';
+import { normalize } from '../src/matching/normalize.js';
 import { search } from '../src/matching/search.js';
+import { loadOutOfScope } from '../src/knowledge/out-of-scope.js';
 import { cliConfig, parseArgs } from '../src/cli/common.js';
 import { parseEvalFile } from '../src/cli/eval-core.js';
 
-// npm run bench: matching latency, index build time and memory at the real size, 1,000 and 10,000 entries,
-// beside plain fuse.js (default options over every question string). Single-threaded: one core.
+// npm run bench: matching latency, index build time (the learned scorer's training included, and alone) and memory
+// at the real size, 1,000 and 10,000 entries, beside plain fuse.js (default options over every question string).
+// Single-threaded: one core.
 const { flags } = parseArgs(process.argv.slice(2));
 const config = cliConfig();
 const kb = await loadKnowledgeBase(config.knowledgeDir);
 const real = kb.entries.map(toIndexable);
+const outOfScope = await loadOutOfScope();
 
-const queryFiles = ['tests/fixtures/eval/dev.jsonl', 'tests/fixtures/eval/independent.jsonl'];
+const queryFiles = ['tests/fixtures/eval/dev.jsonl', 'tests/fixtures/eval/independent.jsonl', 'tests/fixtures/eval/styles.jsonl'];
 const queries: string[] = [];
 for (const file of queryFiles) {
   try {
@@ -58,9 +63,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** JavaScript heap plus typed-array buffers (the learned weights and the index's posting lists live there). */
 function heapMb(): number {
   globalThis.gc?.();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 1024 / 1024;
 }
 
 interface Row {
@@ -68,6 +75,9 @@ interface Row {
   strings: number;
   buildMs: number;
   heapMb: number;
+  learnedKind: LearnedModel['kind'];
+  trainMs: number;
+  learnedMb: number;
   p50: number;
   p95: number;
   fuseP50: number;
@@ -75,10 +85,25 @@ interface Row {
   fuseQueries: number;
 }
 
-function measure(entries: IndexableEntry[], fuseQueries: number): Row {
+const words = (text: string) => normalize(text).content.map((t) => t.text);
+
+/** Training alone (uncached), and the heap the trained model keeps. */
+function measureTraining(entries: IndexableEntry[]): { kind: LearnedModel['kind']; ms: number; mb: number } {
+  const questions = entries.map((e) => e.questions.map(words).filter((w) => w.length > 0));
+  const oos = outOfScope.map(words);
   const before = heapMb();
   const t0 = performance.now();
-  const index = buildIndex(entries);
+  const model = fitScorer(questions, oos);
+  const ms = performance.now() - t0;
+  const mb = heapMb() - before;
+  return { kind: model.kind, ms, mb };
+}
+
+function measure(entries: IndexableEntry[], fuseQueries: number): Row {
+  const training = measureTraining(entries);
+  const before = heapMb();
+  const t0 = performance.now();
+  const index = buildIndex(entries, outOfScope);
   const buildMs = performance.now() - t0;
   const heap = heapMb() - before;
   for (const q of queries.slice(0, 50)) decide(search(index, q)); // warm-up (JIT)
@@ -107,6 +132,9 @@ function measure(entries: IndexableEntry[], fuseQueries: number): Row {
     strings: strings.length,
     buildMs,
     heapMb: heap,
+    learnedKind: training.kind,
+    trainMs: training.ms,
+    learnedMb: training.mb,
     p50: percentile(times, 50),
     p95: percentile(times, 95),
     fuseP50: percentile(fuseTimes, 50),
@@ -116,18 +144,18 @@ function measure(entries: IndexableEntry[], fuseQueries: number): Row {
 }
 
 const sizes = flags.has('quick') ? [real.length, 1000] : [real.length, 1000, 10000];
-const fuseBudget: Record<number, number> = { [real.length]: queries.length, 1000: 60, 10000: 12 };
+const fuseBudget: Record<number, number> = { [real.length]: 200, 1000: 60, 10000: 12 };
 const rows = sizes.map((n) => measure(n === real.length ? real : synthesise(n), fuseBudget[n] ?? 25));
 
 const f = (x: number) => x.toFixed(2);
 const out = [
-  `Matching benchmark — ${queries.length} queries (dev + independent eval sets), Node ${process.version}, one core`,
+  `Matching benchmark — ${queries.length} queries (dev, independent and styles eval sets), Node ${process.version}, one core`,
   '',
-  '| entries | question strings | build (ms) | index heap (MB) | p50 (ms) | p95 (ms) | plain fuse.js p50 / p95 (ms) | speed-up at p50 / p95 |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| entries | question strings | build incl. training (ms) | index heap (MB) | learned scorer | training (ms) | its heap (MB) | p50 (ms) | p95 (ms) | plain fuse.js p50 / p95 (ms) | speed-up at p50 / p95 |',
+  '| ---: | ---: | ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.size} | ${r.strings} | ${r.buildMs.toFixed(0)} | ${r.heapMb.toFixed(1)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.fuseP50)} / ${f(r.fuseP95)} (${r.fuseQueries} q.) | ${(r.fuseP50 / r.p50).toFixed(0)}× / ${(r.fuseP95 / r.p95).toFixed(0)}× |`,
+      `| ${r.size} | ${r.strings} | ${r.buildMs.toFixed(0)} | ${r.heapMb.toFixed(1)} | ${r.learnedKind} | ${r.trainMs.toFixed(0)} | ${r.learnedMb.toFixed(1)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.fuseP50)} / ${f(r.fuseP95)} (${r.fuseQueries} q.) | ${(r.fuseP50 / r.p50).toFixed(0)}× / ${(r.fuseP95 / r.p95).toFixed(0)}× |`,
   ),
   '',
   `Process RSS at the end: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB.`,

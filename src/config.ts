@@ -136,6 +136,7 @@ const Env = z.object({
   MATCH_ANSWER_THRESHOLD: probability.default(DEFAULT_THRESHOLDS.answer),
   MATCH_MARGIN: probability.default(DEFAULT_THRESHOLDS.margin),
   MATCH_SUGGEST_THRESHOLD: probability.default(DEFAULT_THRESHOLDS.suggest),
+  MATCH_AMBIGUOUS_LEARNED: probability.default(DEFAULT_THRESHOLDS.ambiguous),
   ANSWER_FOOTER: z
     .string()
     .default(FOOTER_PARTS.join(','))
@@ -226,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     answer: e.MATCH_ANSWER_THRESHOLD,
     margin: e.MATCH_MARGIN,
     suggest: e.MATCH_SUGGEST_THRESHOLD,
+    ambiguous: e.MATCH_AMBIGUOUS_LEARNED,
   };
   let officeDays: WorkingCalendar['days'];
   try {

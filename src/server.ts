@@ -24,6 +24,7 @@ import { Reports } from './reports/feature.js';
 import { BackupError, nightlyBackups, type BackupManifest } from './store/backup.js';
 import { Conversations } from './store/conversations.js';
 import { openStores, type Stores } from './store/open.js';
+import { PhrasingProposals } from './store/phrasings.js';
 import type { DataStore } from './store/types.js';
 import { staticAssets } from './web/layout.js';
 
@@ -56,6 +57,7 @@ export interface Server {
   readonly notifier: Notifier;
   readonly activity: ActivityLog;
   readonly personalData: PersonalData;
+  readonly phrasings: PhrasingProposals;
   readonly channels: readonly ChannelStatus[];
   readonly live: LiveKnowledge;
   knowledge(): Knowledge;
@@ -80,6 +82,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
   const stopWatchingKnowledge = live.watch(options.knowledgeDebounceMs);
   const stores = options.stores ?? (await openStores(config, { clock, logger }));
   const conversations = new Conversations(stores.data);
+  const phrasings = new PhrasingProposals(stores.data);
   let inbox: Inbox | null = null;
   const metrics = new Metrics({
     sends: () => [...channels.gates].map(([channel, gate]) => ({ channel, inFlight: gate.inFlight, queued: gate.queued })),
@@ -88,9 +91,9 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     zaloToken: () => channels.zaloTokenState,
   });
   const channels = await Channels.open({ config, tokens: stores.tokens, metrics, logger, clock, ...(options.tokenWatchMs ? { tokenWatchMs: options.tokenWatchMs } : {}) });
-  inbox = new Inbox({ config, stores, live, conversations, channels: channels.gated, logger, clock, ...(options.retry ? { retry: options.retry } : {}), ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}) });
-  const reports = new Reports({ config, stores, tickets: inbox.tickets, live, clock });
-  const privacy = new Privacy({ config, stores, activity: reports.activity, tickets: inbox.tickets, logger, clock });
+  inbox = new Inbox({ config, stores, live, conversations, channels: channels.gated, logger, clock, ...(options.retry ? { retry: options.retry } : {}), ...(options.inboxPollMs ? { pollMs: options.inboxPollMs } : {}), phrasings });
+  const reports = new Reports({ config, stores, tickets: inbox.tickets, live, phrasings, clock });
+  const privacy = new Privacy({ config, stores, activity: reports.activity, tickets: inbox.tickets, phrasings, logger, clock });
 
   const bot = new Bot({
     knowledge: () => live.current,
@@ -135,6 +138,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     live,
     knowledgeDir: config.knowledgeDir,
     store: stores.data,
+    phrasings,
     tickets: inbox.tickets,
     thresholds: config.thresholds,
     footer: config.footer,
@@ -184,6 +188,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     notifier: inbox.notifier,
     activity: reports.activity,
     personalData: privacy.personalData,
+    phrasings,
     channels: channels.statuses,
     live,
     knowledge: () => live.current,

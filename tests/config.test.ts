@@ -33,6 +33,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the decision thresholds, the ambiguity one included', () => {
+    expect(loadConfig({}).thresholds).toMatchObject({ answer: 0.65, margin: 0.02, ambiguous: 0.6, suggest: 0.15 });
+    expect(loadConfig({ MATCH_AMBIGUOUS_LEARNED: '0.8' }).thresholds.ambiguous).toBe(0.8);
+    expect(() => loadConfig({ MATCH_AMBIGUOUS_LEARNED: '1.5' })).toThrow(/MATCH_AMBIGUOUS_LEARNED/);
+  });
+
   it('refuses a suggest threshold above the answer threshold', () => {
     expect(() => loadConfig({ MATCH_ANSWER_THRESHOLD: '0.3', MATCH_SUGGEST_THRESHOLD: '0.5' })).toThrow(/MATCH_SUGGEST_THRESHOLD/);
   });

@@ -11,9 +11,9 @@ const run = promisify(execFile);
 describe('production build', () => {
   it('npm run build, then start:prod after npm ci --omit=dev: one node process, answers /api/ask, /metrics counts the question', async () => {
     await run('npm', ['run', 'build'], { maxBuffer: 16 * 1024 * 1024 });
-    // A production install: the compiled build, the knowledge base and runtime dependencies only.
+    // A production install: the compiled build, the knowledge base, the out-of-scope questions and runtime dependencies only.
     const app = await mkdtemp(path.join(os.tmpdir(), 'prod-'));
-    for (const f of ['dist', 'knowledge', 'package.json', 'package-lock.json']) await cp(f, path.join(app, f), { recursive: true });
+    for (const f of ['dist', 'knowledge', 'calibration', 'package.json', 'package-lock.json']) await cp(f, path.join(app, f), { recursive: true });
     await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
     const child = spawn('npm', ['run', '--silent', 'start:prod'], {
       cwd: app,

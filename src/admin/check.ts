@@ -1,8 +1,7 @@
 import type { Knowledge } from '../conversation/knowledge.js';
-import { indexKnowledge } from '../conversation/knowledge.js';
+import { loadKnowledge } from '../conversation/knowledge.js';
 import { vietnameseDate as dmy } from '../conversation/answer.js';
 import type { LegalChange } from '../knowledge/legal.js';
-import { loadKnowledgeBase } from '../knowledge/load.js';
 import { judgeTimeline, type CitationOf, type DatedStatement, type EntryValidity, type OutdatedCitation, type Timeline, type UpcomingChange } from '../knowledge/timeline.js';
 import { KnowledgeBaseError, type AnswerPart, type KnowledgeProblem } from '../knowledge/types.js';
 import { search } from '../matching/search.js';
@@ -154,8 +153,8 @@ export interface CheckReport {
 /** Everything kb:check reports for a directory: the loader's errors, or its warnings plus the quality checks. */
 export async function runKnowledgeCheck(knowledgeDir: string, o: CheckOptions): Promise<CheckReport> {
   try {
-    const base = await loadKnowledgeBase(knowledgeDir);
-    return { errors: [], warnings: [...base.warnings, ...checkKnowledge(indexKnowledge(base), o)] };
+    const knowledge = await loadKnowledge(knowledgeDir);
+    return { errors: [], warnings: [...knowledge.base.warnings, ...checkKnowledge(knowledge, o)] };
   } catch (err) {
     if (!(err instanceof KnowledgeBaseError)) throw err;
     return { errors: err.problems.filter((p) => p.severity === 'error'), warnings: err.problems.filter((p) => p.severity === 'warning') };

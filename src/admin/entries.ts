@@ -1,6 +1,6 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isSeq, parseDocument, type Document } from 'yaml';
 import { parseEntryFile } from '../knowledge/parse.js';
 import type { KnowledgeBase, KnowledgeEdit, KnowledgeProblem } from '../knowledge/types.js';
 
@@ -51,6 +51,16 @@ export async function saveEntry(knowledgeDir: string, kb: KnowledgeBase, categor
   return { file, undo: () => (previous === null ? unlink(file) : writeAtomically(file, previous)) };
 }
 
+/** Changes an entry's front matter (keeping its comments and layout), then saves it like the editor does. */
+async function editFrontMatter(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, change: (doc: Document) => void): Promise<KnowledgeEdit> {
+  const text = await readEntry(knowledgeDir, category, id);
+  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text.replace(/\r\n?/g, '\n'));
+  if (!m) throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'tệp không có phần khai báo', severity: 'error' }]);
+  const doc = parseDocument(m[1]!);
+  change(doc);
+  return saveEntry(knowledgeDir, kb, category, id, `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${m[2]!}`);
+}
+
 /**
  * A draft made servable: `draft: true` removed, reviewed today; refused with the report if it would not load, or
  * if it is not a draft (approving a published entry would only hide its stale-review warning).
@@ -59,13 +69,19 @@ export async function approveDraft(knowledgeDir: string, kb: KnowledgeBase, cate
   if (!kb.drafts.some((d) => d.id === id && d.category === category)) {
     throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'không phải bản nháp đang chờ duyệt', severity: 'error' }]);
   }
-  const text = await readEntry(knowledgeDir, category, id);
-  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text.replace(/\r\n?/g, '\n'));
-  if (!m) throw new EntryFileError([{ file: `${category}/${id}.md`, line: 1, message: 'tệp không có phần khai báo', severity: 'error' }]);
-  const doc = parseDocument(m[1]!);
-  doc.delete('draft');
-  doc.set('reviewed_on', today);
-  return saveEntry(knowledgeDir, kb, category, id, `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${m[2]!}`);
+  return editFrontMatter(knowledgeDir, kb, category, id, (doc) => {
+    doc.delete('draft');
+    doc.set('reviewed_on', today);
+  });
+}
+
+/** Adds a phrasing to an entry's alternates; refused with the report if the entry would not load. */
+export async function addAlternate(knowledgeDir: string, kb: KnowledgeBase, category: string, id: string, phrasing: string): Promise<KnowledgeEdit> {
+  return editFrontMatter(knowledgeDir, kb, category, id, (doc) => {
+    const alternates = doc.get('alternates');
+    if (isSeq(alternates)) alternates.add(doc.createNode(phrasing));
+    else doc.set('alternates', [phrasing]);
+  });
 }
 
 /** Deletes a draft (valid or broken); resolves with a function that puts it back. Refuses a published entry. */

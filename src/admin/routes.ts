@@ -10,21 +10,24 @@ import type { Logger } from '../log.js';
 import type { DecisionThresholds } from '../matching/decide.js';
 import { search } from '../matching/search.js';
 import type { Tickets } from '../inbox/tickets.js';
+import type { PhrasingProposals } from '../store/phrasings.js';
 import type { DataStore } from '../store/types.js';
 import { page } from '../web/layout.js';
 import { requireStaff, staffOf } from '../web/session.js';
 import { checkKnowledge } from './check.js';
 import { judgeTimeline, type Timeline } from '../knowledge/timeline.js';
-import { approveDraft, deleteDraft, EntryFileError, readEntry, saveEntry } from './entries.js';
+import { addAlternate, approveDraft, deleteDraft, EntryFileError, readEntry, saveEntry } from './entries.js';
 import { PeriodError, periodFromQuery } from '../reports/period.js';
 import { vietnamDay } from '../days.js';
 import { clusterGaps, gapQuestionsIn, knowledgeWordWeight } from './gaps.js';
-import { approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, reloadRefusedBody, tryBody } from './views.js';
+import { alternateRefusedBody, approveRefusedBody, draftsBody, editorBody, gapsBody, knowledgeBody, newEntryBody, overviewBody, reloadRefusedBody, suggestionsBody, tryBody } from './views.js';
+import { proposalGroups } from './suggestions.js';
 
 export interface AdminRoutesOptions {
   readonly live: LiveKnowledge;
   readonly knowledgeDir: string;
   readonly store: DataStore;
+  readonly phrasings: PhrasingProposals;
   readonly tickets: Tickets;
   readonly thresholds: DecisionThresholds;
   readonly footer: AnswerFooter;
@@ -39,7 +42,10 @@ export interface AdminRoutesOptions {
 
 const DAY = 24 * 3600_000;
 
-/** The admin pages at /admin (role admin): knowledge browser, editor, "Thử câu hỏi", drafts, knowledge gaps. */
+/**
+ * The admin pages at /admin (role admin): knowledge browser, editor, "Thử câu hỏi", drafts, phrasings proposed by
+ * use, knowledge gaps.
+ */
 export function adminRoutes(o: AdminRoutesOptions): Router {
   const router = Router();
   const now = () => (o.clock ?? Date.now)();
@@ -164,6 +170,54 @@ export function adminRoutes(o: AdminRoutesOptions): Router {
       res.redirect(303, '/admin/drafts?ok=rejected');
     } catch (err) {
       if (err instanceof EntryFileError) return void res.status(404).type('text/plain').send('Không có bản nháp này.');
+      next(err);
+    }
+  });
+
+  const SUGGESTION_FLASH: Readonly<Record<string, string>> = {
+    accepted: 'Đã thêm vào cách hỏi: trợ lý trả lời câu này ngay, không cần khởi động lại.',
+    dismissed: 'Đã bỏ qua: cách hỏi này sẽ không được đề xuất lại.',
+  };
+  router.get('/admin/suggestions', async (req, res) => {
+    const groups = proposalGroups(await o.phrasings.list(), o.live.current.base);
+    render(res, 'Đề xuất cách hỏi', suggestionsBody(groups, staffOf(res)!.session.csrf, SUGGESTION_FLASH[String(req.query.ok ?? '')] ?? null));
+  });
+
+  /** The pending proposal a form names, or a 404 when it was decided meanwhile (another admin, another tab). */
+  const proposalOf = async (req: Request, res: Response) => {
+    const body = req.body as Record<string, string>;
+    const proposal = await o.phrasings.find(String(body.entryId ?? ''), String(body.key ?? ''));
+    if (proposal) return proposal;
+    res.status(404).type('text/plain; charset=utf-8').send('Đề xuất này không còn (đã được xử lý). Hãy tải lại trang.');
+    return null;
+  };
+
+  router.post('/admin/suggestions/accept', async (req, res, next) => {
+    const proposal = await proposalOf(req, res);
+    if (!proposal) return;
+    const entry = o.live.current.base.byId.get(proposal.entryId);
+    if (!entry) return void res.status(404).type('text/plain; charset=utf-8').send('Câu hỏi này không còn trong bộ câu hỏi.');
+    try {
+      const added = await change(res, `${entry.category}/${entry.id}`, () => addAlternate(o.knowledgeDir, o.live.current.base, entry.category, entry.id, proposal.question));
+      if (!added) return;
+      await o.phrasings.accept(proposal, now());
+      await audit(res, 'knowledge.alternate.add', `${entry.category}/${entry.id}: ${proposal.question}`);
+      res.redirect(303, '/admin/suggestions?ok=accepted');
+    } catch (err) {
+      if (err instanceof EntryFileError) return render(res, 'Chưa thêm được', alternateRefusedBody(entry.category, entry.id, err.problems), 422);
+      next(err);
+    }
+  });
+
+  router.post('/admin/suggestions/dismiss', async (req, res, next) => {
+    const proposal = await proposalOf(req, res);
+    if (!proposal) return;
+    try {
+      await o.phrasings.dismiss(proposal, now());
+      // Not the wording: the audit log names what was decided, not what a user typed.
+      await audit(res, 'phrasing.dismiss', proposal.entryId);
+      res.redirect(303, '/admin/suggestions?ok=dismissed');
+    } catch (err) {
       next(err);
     }
   });

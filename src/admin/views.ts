@@ -7,12 +7,15 @@ import type { SearchResult } from '../matching/search.js';
 import { html, type Html } from '../web/html.js';
 import { dateTime } from '../web/layout.js';
 import type { GapCluster } from './gaps.js';
+import type { ProposalGroup } from './suggestions.js';
+import type { ProposalSource } from '../store/types.js';
 
 const NAV: ReadonlyArray<readonly [string, string]> = [
   ['/admin', 'Tổng quan'],
   ['/admin/knowledge', 'Câu hỏi'],
   ['/admin/try', 'Thử câu hỏi'],
   ['/admin/drafts', 'Bản nháp'],
+  ['/admin/suggestions', 'Đề xuất cách hỏi'],
   ['/admin/gaps', 'Câu hỏi chưa có lời đáp'],
   ['/admin/reports', 'Báo cáo'],
   ['/admin/privacy', 'Dữ liệu cá nhân'],
@@ -31,7 +34,7 @@ const KINDS: Readonly<Record<string, string>> = {
   telex: 'sửa kiểu gõ Telex',
   corrected: 'sửa lỗi gõ',
   unknown: 'chưa biết',
-  'accent-mismatch': 'khác nghĩa do dấu',
+  'tone-slip': 'gõ sai dấu (tính một phần)',
   name: 'tên hàng/địa danh',
 };
 
@@ -149,14 +152,57 @@ ${outcome && result
   ${result.words.map((w) => html`<tr><td>${w.spelling ?? w.typed}</td><td>${w.as.join(' + ') || '—'}</td><td>${KINDS[w.kind] ?? w.kind}</td></tr>`)}
   </tbody></table>
   <h2>Câu hỏi ứng viên</h2>
-  <table><thead><tr><th>Câu hỏi</th><th>Điểm</th><th>Phủ câu hỏi người dùng</th><th>Phủ cách hỏi</th><th>Từ khóa chính</th><th>Cách hỏi khớp nhất</th></tr></thead><tbody>
+  <p class="muted">Xếp theo điểm tổng hợp = điểm của bộ tìm kiếm theo từ + 0,5 × xác suất của mô hình học máy. Độ tin cậy ở trên kết hợp cả hai cùng các tín hiệu trong bảng.</p>
+  <table><thead><tr><th>Câu hỏi</th><th>Tổng hợp</th><th>Bộ tìm kiếm</th><th>Học máy</th><th>Phủ câu hỏi người dùng</th><th>Phủ cách hỏi</th><th>Từ khóa chính</th><th>Cách hỏi khớp nhất</th></tr></thead><tbody>
   ${result.candidates.map(
-    (c) => html`<tr><td><a href="/admin/knowledge?q=${c.id}">${c.id}</a></td><td>${c.score.toFixed(3)}</td><td>${c.queryCoverage.toFixed(2)}</td><td>${c.questionCoverage.toFixed(2)}</td><td>${c.keyCoverage.toFixed(2)}</td><td>${c.matched}</td></tr>`,
+    (c) => html`<tr><td><a href="/admin/knowledge?q=${c.id}">${c.id}</a></td><td>${c.combined.toFixed(3)}</td><td>${c.score.toFixed(3)}</td><td>${pct(c.learned)}</td><td>${c.queryCoverage.toFixed(2)}</td><td>${c.questionCoverage.toFixed(2)}</td><td>${c.keyCoverage.toFixed(2)}</td><td>${c.matched}</td></tr>`,
   )}
   </tbody></table>
+  <h2>Mô hình học máy</h2>
+  <p>Các câu hỏi có xác suất cao nhất: ${result.learned.best.map((b, i) => html`${i > 0 ? ' · ' : ''}<a href="/admin/knowledge?q=${b.id}">${b.id}</a> ${pct(b.probability)}`)} · không thuộc câu hỏi nào: ${pct(result.learned.none)}</p>
+  <p class="muted">Mô hình học từ chính các câu hỏi và cách hỏi trong bộ câu hỏi (và các câu ngoài phạm vi trong calibration/out-of-scope.txt), học lại mỗi khi bộ câu hỏi thay đổi.</p>
   <p class="muted">Nếu trợ lý chọn sai, thêm cách hỏi này (hoặc một cách hỏi tương tự) vào "alternates" của câu hỏi đúng; nếu hai câu hỏi cùng hiện với điểm gần nhau, thêm từ phân biệt.</p>
 </div>`
   : ''}`;
+}
+
+const pct = (p: number) => `${(p * 100).toFixed(0)}%`;
+
+const SOURCES: Readonly<Record<ProposalSource, string>> = {
+  choice: 'người hỏi chọn từ gợi ý',
+  officer: 'cán bộ gửi câu trả lời này',
+  helpful: 'đánh giá Hữu ích 👍',
+};
+
+export function suggestionsBody(groups: readonly ProposalGroup[], csrf: string, flash: string | null): Html {
+  const sources = (s: ProposalGroup['proposals'][number]['sources']) =>
+    (Object.keys(SOURCES) as ProposalSource[]).filter((k) => s[k] > 0).map((k) => `${SOURCES[k]} (${s[k]})`).join(', ');
+  return html`${adminNav('/admin/suggestions')}
+<h1>Đề xuất cách hỏi</h1>
+${flash ? html`<div class="flash">${flash}</div>` : ''}
+<p class="muted">Những cách hỏi mà thực tế đã xác nhận dẫn tới một câu hỏi: người hỏi gõ câu này rồi chọn đúng câu hỏi trong phần gợi ý, cán bộ trả lời câu này bằng câu hỏi có sẵn, hoặc câu trả lời được đánh giá Hữu ích 👍. Chỉ lưu nội dung câu hỏi và cách xác nhận, không lưu người hỏi. "Thêm vào cách hỏi" ghi vào tệp của câu hỏi (kiểm tra như trình sửa), trợ lý dùng ngay; "Bỏ qua" thì cách hỏi này không được đề xuất lại.</p>
+${groups.length === 0 ? html`<p class="muted">Chưa có đề xuất nào.</p>` : ''}
+${groups.map(
+  (g) => html`<div class="card" data-entry="${g.entry.id}">
+  <h2>${g.entry.question}</h2>
+  <p class="muted">${g.entry.category}/${g.entry.id}.md · ${g.entry.alternates.length} cách hỏi khác · <a href="/admin/knowledge/${g.entry.category}/${g.entry.id}">Sửa</a></p>
+  <table><thead><tr><th>Cách hỏi</th><th>Số lần</th><th>Nguồn</th><th>Gần nhất</th><th></th></tr></thead><tbody>
+  ${g.proposals.map(
+    (p) => html`<tr data-key="${p.key}"><td>${p.question}</td><td>${p.count}</td><td class="muted">${sources(p.sources)}</td><td class="muted">${dateTime(p.lastAt)}</td><td><div class="actions">
+    <form method="post" action="/admin/suggestions/accept">${csrfField(csrf)}<input type="hidden" name="entryId" value="${p.entryId}"><input type="hidden" name="key" value="${p.key}"><button type="submit">Thêm vào cách hỏi</button></form>
+    <form method="post" action="/admin/suggestions/dismiss">${csrfField(csrf)}<input type="hidden" name="entryId" value="${p.entryId}"><input type="hidden" name="key" value="${p.key}"><button type="submit" class="secondary">Bỏ qua</button></form>
+  </div></td></tr>`,
+  )}
+  </tbody></table>
+</div>`,
+)}`;
+}
+
+export function alternateRefusedBody(category: string, id: string, problems: readonly KnowledgeProblem[]): Html {
+  return html`${adminNav('/admin/suggestions')}
+<h1>Chưa thêm được cách hỏi vào ${category}/${id}.md</h1>
+<p>Tệp sẽ không nạp được nếu thêm cách hỏi này, nên chưa có gì được ghi:</p>${problemsList(problems)}
+<p><a href="/admin/knowledge/${category}/${id}">Sửa tệp</a> · <a href="/admin/suggestions">← Đề xuất cách hỏi</a></p>`;
 }
 
 export function draftsBody(drafts: readonly FaqEntry[], broken: readonly BrokenDraft[], categories: readonly Category[], csrf: string, flash: string | null): Html {

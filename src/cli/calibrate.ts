@@ -1,21 +1,32 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { analyse } from '../conversation/intents.js';
 import { toIndexable } from '../conversation/knowledge.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
+import { loadOutOfScope, OUT_OF_SCOPE_FILE } from '../knowledge/out-of-scope.js';
 import { calibratedConfidence, featureVector, fitCalibration, type CalibrationModel } from '../matching/calibration.js';
+import { decide, DEFAULT_THRESHOLDS } from '../matching/decide.js';
 import { buildIndex, type IndexableEntry } from '../matching/index.js';
-import { search, signalsOf } from '../matching/search.js';
+import { search, signalsOf, type SearchResult } from '../matching/search.js';
 import { cliConfig, parseArgs } from './common.js';
 
-// npm run calibrate [-- --dry-run]: refits the confidence model (src/matching/calibration-model.ts) on the
-// knowledge base itself and on calibration/out-of-scope.txt. Run it after large changes to the knowledge base.
-const OUT_OF_SCOPE = 'calibration/out-of-scope.txt';
+// npm run calibrate [-- --dry-run]: refits the confidence model (src/matching/calibration-model.ts) by
+// cross-validation on the knowledge base itself and on calibration/out-of-scope.txt. Run it after large changes to
+// the knowledge base or to the out-of-scope questions, then re-run the eval.
 const MODEL_FILE = 'src/matching/calibration-model.ts';
+const FOLDS = 5;
 const { flags } = parseArgs(process.argv.slice(2));
 const config = cliConfig();
 const kb = await loadKnowledgeBase(config.knowledgeDir);
 const entries = kb.entries.map(toIndexable);
-type Sample = { x: number[]; y: 0 | 1; text: string };
+const outOfScope = await loadOutOfScope();
+
+/** One question asked in cross-validation: what the matcher saw, and whether its best entry was right. */
+interface Sample {
+  readonly x: number[];
+  readonly y: 0 | 1;
+  readonly expect: string | null;
+  readonly result: SearchResult;
+}
 const samples: Sample[] = [];
 
 /** Messages the conversation layer answers before the FAQ (small talk, "gặp cán bộ") never reach the matcher. */
@@ -24,48 +35,56 @@ const reachesMatcher = (text: string) => {
   return a.smallTalk === null && !a.humanRequest;
 };
 
-// Two folds: every other alternate is held out and asked as a question of an index built without it.
-for (const fold of [0, 1]) {
-  const held = new Map<string, string[]>();
+// Each fold holds out every FOLDS-th alternate of every entry and every FOLDS-th out-of-scope question: the index
+// and the learned scorer are built without them, and they are asked as new questions. Canonical questions stay.
+for (let fold = 0; fold < FOLDS; fold++) {
+  const heldOut = (i: number) => i % FOLDS === fold;
+  const held: Array<{ id: string; text: string }> = [];
   const training: IndexableEntry[] = entries.map((e) => {
     const [question, ...alternates] = e.questions;
-    held.set(e.id, alternates.filter((_, i) => i % 2 === fold));
-    return { ...e, questions: [question!, ...alternates.filter((_, i) => i % 2 !== fold)] };
+    alternates.forEach((text, i) => heldOut(i) && held.push({ id: e.id, text }));
+    return { ...e, questions: [question!, ...alternates.filter((_, i) => !heldOut(i))] };
   });
-  const index = buildIndex(training);
-  for (const [id, questions] of held) {
-    for (const text of questions.filter(reachesMatcher)) {
-      const result = search(index, text);
-      const signals = signalsOf(result);
-      if (signals) samples.push({ x: featureVector(signals), y: result.candidates[0]!.id === id ? 1 : 0, text });
-    }
-  }
+  const index = buildIndex(training, outOfScope.filter((_, i) => !heldOut(i)));
+  const ask = (text: string, expect: string | null) => {
+    if (!reachesMatcher(text)) return;
+    const result = search(index, text);
+    const signals = signalsOf(result);
+    if (!signals) return;
+    samples.push({ x: featureVector(signals), y: expect !== null && result.candidates[0]!.id === expect ? 1 : 0, expect, result });
+  };
+  for (const { id, text } of held) ask(text, id);
+  outOfScope.forEach((text, i) => heldOut(i) && ask(text, null));
 }
-const inScope = samples.length;
-const fullIndex = buildIndex(entries);
-const outOfScope = (await readFile(OUT_OF_SCOPE, 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l !== '');
-for (const text of outOfScope.filter(reachesMatcher)) {
-  const signals = signalsOf(search(fullIndex, text));
-  if (signals) samples.push({ x: featureVector(signals), y: 0, text });
-}
+const inScope = samples.filter((s) => s.expect !== null).length;
 
 const model: CalibrationModel = fitCalibration(samples, {
   date: new Date().toISOString().slice(0, 10),
   entries: entries.length,
+  folds: FOLDS,
   heldOutAlternates: inScope,
   heldOutFoundTheirEntry: samples.filter((s) => s.y === 1).length,
   outOfScope: samples.length - inScope,
 });
 
-const rows = [0.5, 0.6, 0.7, 0.8, 0.9].map((t) => {
-  const answered = samples.filter((s) => calibratedConfidence(model, s.x) >= t);
-  const right = answered.filter((s) => s.y === 1).length;
-  const oos = answered.filter((s) => samples.indexOf(s) >= inScope).length;
-  return `  ≥ ${t}: answers ${answered.length}, right ${right} (${((right / Math.max(1, answered.length)) * 100).toFixed(1)}%), out-of-scope answered ${oos}`;
+// What the whole decision (the confidence and the rule's tie margin) does with the held-out questions.
+const pct = (n: number, d: number) => `${((n / Math.max(1, d)) * 100).toFixed(1)}%`;
+const rows = [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9].map((answer) => {
+  let right = 0;
+  let wrong = 0;
+  let falseAnswers = 0;
+  for (const s of samples) {
+    const decision = decide({ ...s.result, confidence: calibratedConfidence(model, s.x) }, { ...DEFAULT_THRESHOLDS, answer });
+    if (decision.kind !== 'answer') continue;
+    if (s.expect === null) falseAnswers++;
+    else if (decision.entry.id === s.expect) right++;
+    else wrong++;
+  }
+  return `  ≥ ${answer.toFixed(2)}: đúng ${pct(right, inScope)}, sai ${pct(wrong, inScope)}, trả lời nhầm câu ngoài phạm vi ${pct(falseAnswers, samples.length - inScope)}`;
 });
-process.stdout.write(`Fitted on ${samples.length} samples (${inScope} held-out alternates, ${samples.length - inScope} out-of-scope).\n`);
-process.stdout.write(`Weights: ${model.features.map((f, i) => `${f} ${model.weights[i]}`).join(', ')}; bias ${model.bias}\n`);
-process.stdout.write(`On the training samples:\n${rows.join('\n')}\n`);
+process.stdout.write(`Kiểm định chéo ${FOLDS} phần: ${samples.length} câu (${inScope} cách hỏi để riêng, ${samples.length - inScope} câu ngoài phạm vi từ ${OUT_OF_SCOPE_FILE}).\n`);
+process.stdout.write(`Trọng số: ${model.features.map((f, i) => `${f} ${model.weights[i]}`).join(', ')}; hệ số chặn ${model.bias}\n`);
+process.stdout.write(`Theo ngưỡng trả lời (các điều kiện khác như mặc định):\n${rows.join('\n')}\n`);
 if (!flags.has('dry-run')) {
   const source = `import type { CalibrationModel } from './calibration.js';
 
@@ -73,5 +92,5 @@ if (!flags.has('dry-run')) {
 export const CALIBRATION_MODEL: CalibrationModel = ${JSON.stringify(model, null, 2)};
 `;
   await writeFile(MODEL_FILE, source);
-  process.stdout.write(`Wrote ${MODEL_FILE}.\n`);
+  process.stdout.write(`Đã ghi ${MODEL_FILE}.\n`);
 }

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { search } from '../matching/search.js';
 import { cliBot, cliConfig, cliKnowledge, parseArgs } from './common.js';
-import { formatReplies } from './format.js';
+import { debugLines, formatReplies } from './format.js';
 
 // npm run chat [-- --debug]: talk to the bot in the terminal, through the same conversation layer as the webhooks.
 const { flags } = parseArgs(process.argv.slice(2));
@@ -24,12 +24,7 @@ for await (const line of rl) {
   if (text !== '') {
     const response = await bot.handle({ channel: 'cli', userId: 'terminal', messageId: `t${++n}`, timestamp: Date.now(), kind: 'text', text });
     process.stdout.write(`\nBot: ${formatReplies(response.replies).replace(/\n/g, '\n     ')}\n`);
-    if (debug) {
-      const o = response.outcome;
-      const words = search(knowledge.index, text).words.map((w) => (w.kind === 'known' ? w.typed : `${w.typed}→${w.as.join('+') || '?'} (${w.kind})`));
-      process.stdout.write(`     [${o.decision}${o.entryId ? ` ${o.entryId}` : ''} · điểm ${o.score.toFixed(3)} · từ: ${words.join(' ')}]\n`);
-      for (const c of o.candidates) process.stdout.write(`       ${c.score.toFixed(3)}  ${c.id} — ${c.question}\n`);
-    }
+    if (debug) process.stdout.write(debugLines(search(knowledge.index, text), response.outcome));
     process.stdout.write('\n');
   }
   rl.prompt();

@@ -1,7 +1,6 @@
 import { loadConfig, loadDotEnv, ConfigError, type Config } from '../config.js';
 import { Bot, MemoryConversationStates } from '../conversation/bot.js';
-import { indexKnowledge, type Knowledge } from '../conversation/knowledge.js';
-import { loadKnowledgeBase } from '../knowledge/load.js';
+import { loadKnowledge, type Knowledge } from '../conversation/knowledge.js';
 import { KnowledgeBaseError } from '../knowledge/types.js';
 import { silentLogger } from '../log.js';
 import { DataDirBusyError } from '../store/lock.js';
@@ -21,7 +20,7 @@ export function cliConfig(): Config {
 
 export async function cliKnowledge(config: Config): Promise<Knowledge> {
   try {
-    return indexKnowledge(await loadKnowledgeBase(config.knowledgeDir));
+    return await loadKnowledge(config.knowledgeDir);
   } catch (err) {
     if (err instanceof KnowledgeBaseError) fail(err.message);
     throw err;

@@ -1,3 +1,5 @@
+import { loadKnowledgeBase } from '../knowledge/load.js';
+import { loadOutOfScope } from '../knowledge/out-of-scope.js';
 import type { FaqEntry, KnowledgeBase } from '../knowledge/types.js';
 import { buildIndex, type IndexableEntry, type MatchIndex } from '../matching/index.js';
 
@@ -16,6 +18,13 @@ export function toIndexable(entry: FaqEntry): IndexableEntry {
   };
 }
 
-export function indexKnowledge(base: KnowledgeBase): Knowledge {
-  return { base, index: buildIndex(base.entries.map(toIndexable)) };
+/** Indexes a knowledge base and trains its learned scorer; `outOfScope` teaches the scorer what to leave alone. */
+export function indexKnowledge(base: KnowledgeBase, outOfScope: readonly string[]): Knowledge {
+  return { base, index: buildIndex(base.entries.map(toIndexable), outOfScope) };
+}
+
+/** Loads, validates and indexes the knowledge directory, with the shipped out-of-scope questions. */
+export async function loadKnowledge(dir: string): Promise<Knowledge> {
+  const [base, outOfScope] = await Promise.all([loadKnowledgeBase(dir), loadOutOfScope()]);
+  return indexKnowledge(base, outOfScope);
 }

@@ -1,9 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { loadKnowledgeBase, readKnowledgeDir } from '../knowledge/load.js';
+import { readKnowledgeDir } from '../knowledge/load.js';
+import { loadOutOfScope } from '../knowledge/out-of-scope.js';
 import { formatProblem, KnowledgeBaseError, type KnowledgeEdit, type KnowledgeProblem } from '../knowledge/types.js';
 import type { Logger } from '../log.js';
-import { indexKnowledge, type Knowledge } from './knowledge.js';
+import { indexKnowledge, loadKnowledge, type Knowledge } from './knowledge.js';
 
 export interface ReloadResult {
   readonly ok: boolean;
@@ -43,8 +44,8 @@ export class LiveKnowledge {
    * reload: /healthz, /admin) while the rest serves; only a directory with nothing servable throws.
    */
   static async load(dir: string, logger: Logger, clock: () => number = Date.now): Promise<LiveKnowledge> {
-    const { base, problems } = await readKnowledgeDir(dir);
-    const live = new LiveKnowledge(dir, logger, indexKnowledge(base), clock);
+    const [{ base, problems }, outOfScope] = await Promise.all([readKnowledgeDir(dir), loadOutOfScope()]);
+    const live = new LiveKnowledge(dir, logger, indexKnowledge(base, outOfScope), clock);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) {
       live.failure = new KnowledgeBaseError(problems);
@@ -87,8 +88,9 @@ export class LiveKnowledge {
 
   private async doReload(): Promise<ReloadResult> {
     try {
-      const base = await loadKnowledgeBase(this.dir);
-      this.knowledge = indexKnowledge(base);
+      const knowledge = await loadKnowledge(this.dir);
+      const base = knowledge.base;
+      this.knowledge = knowledge;
       this.failure = null;
       this.loaded = this.clock();
       this.logger.info({ entries: base.entries.length, drafts: base.drafts.length }, 'knowledge base reloaded');

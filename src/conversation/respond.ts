@@ -188,7 +188,9 @@ function onPayload(p: Payload, awaiting: ConversationState['awaiting'], ctx: Res
       if (!entry) return stale();
       // A choice offered before the entry's validity ended (or a menu kept open) is not an answer any more.
       if (!servedToday(entry, ctx)) return withheld(entry, pendingQuestion ?? entry.question, ctx, 'choice', []);
-      return answerWithFeedback(entry, pendingQuestion ?? entry.question, ctx, outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1 }));
+      // A choice offered for a typed question confirms that the question asks for this entry.
+      const chosen = pendingQuestion ? { chosen: { entryId: entry.id, question: pendingQuestion } } : {};
+      return answerWithFeedback(entry, pendingQuestion ?? entry.question, ctx, outcome({ decision: 'answer', via: 'choice', entryId: entry.id, score: 1, ...chosen }));
     }
     case 'handoff':
       return handoff(awaiting?.handoffReason ?? 'no-answer', pendingQuestion ?? '', 'choice', awaiting?.handoffDetail);

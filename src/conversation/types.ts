@@ -60,6 +60,8 @@ export interface Outcome {
   readonly via: 'question' | 'choice' | 'smalltalk' | 'human-request' | 'attachment' | 'start' | 'menu' | 'feedback';
   /** The user's verdict on an FAQ answer ("Hữu ích 👍 / Chưa đúng 👎"), with the question it answered. */
   readonly feedback?: { readonly entryId: string; readonly helpful: boolean; readonly question: string };
+  /** The user tapped (or typed the number of) a suggested entry for the question they had typed. */
+  readonly chosen?: { readonly entryId: string; readonly question: string };
   /** The user's 1–5 rating of an officer's answer, and the comment ("Góp ý: …") that may follow it. */
   readonly rating?: { readonly ticket: string; readonly stars: number };
   readonly comment?: { readonly ticket: string; readonly text: string };

@@ -13,6 +13,7 @@ import { Accounts } from './accounts.js';
 import { escalationHandler, ticketHooks } from './escalation.js';
 import { Notifier } from './notify.js';
 import { OfficerReplies } from './replies.js';
+import type { PhrasingProposals } from '../store/phrasings.js';
 import { inboxRoutes } from './routes.js';
 import { SatisfactionSurvey } from './satisfaction.js';
 import { Tickets } from './tickets.js';
@@ -28,6 +29,8 @@ export interface InboxOptions {
   readonly clock: () => number;
   readonly retry?: RetryPolicy;
   readonly pollMs?: number;
+  /** Told when an officer answers a ticket with an FAQ entry: a phrasing confirmed for that entry. */
+  readonly phrasings?: PhrasingProposals;
 }
 
 /**
@@ -73,6 +76,7 @@ export class Inbox {
         logger,
         clock,
         survey: this.survey,
+        ...(o.phrasings ? { phrasings: o.phrasings } : {}),
         secret: stores.data.meta.secret,
         ...(o.pollMs ? { pollMs: o.pollMs } : {}),
       }),

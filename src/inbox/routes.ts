@@ -6,6 +6,7 @@ import { DraftError, slugify, writeDraft } from '../knowledge/drafts.js';
 import type { LiveKnowledge } from '../conversation/live-knowledge.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
+import type { PhrasingProposals } from '../store/phrasings.js';
 import type { Ticket } from '../store/schema.js';
 import { page } from '../web/layout.js';
 import { clearCookie, csrfMatches, parseCookies, setCookie, signedFormToken, signedFormTokenValid } from '../web/security.js';
@@ -36,6 +37,8 @@ export interface InboxRoutesOptions {
   readonly survey?: SatisfactionSurvey;
   /** The installation's secret: signs the login form's token. */
   readonly secret: string;
+  /** Told when an officer answers a ticket's question with an FAQ entry: a phrasing confirmed for that entry. */
+  readonly phrasings?: PhrasingProposals;
 }
 
 /** Over TLS the login cookie takes the __Host- prefix: a browser then refuses it from a subdomain or plain HTTP. */
@@ -214,6 +217,7 @@ export function inboxRoutes(o: InboxRoutesOptions): Router {
     const entry = o.live.current.base.byId.get(String(body.entryId ?? ''));
     if (!entry) return 'unknown-entry';
     await o.replies.reply(ticket, me, composeAnswer(entry, o.footer, vietnamDay(now())), entry.id);
+    if (!ticket.erasedAt) await o.phrasings?.record(entry.id, ticket.question, 'officer', now());
     return 'sent';
   });
   action('note', async (ticket, me, body) => {

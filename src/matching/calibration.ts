@@ -16,6 +16,10 @@ export const CALIBRATION_FEATURES = [
   'length',
   'keyCoverage',
   'keyCoverageMargin',
+  'learned',
+  'learnedMargin',
+  'learnedNone',
+  'learnedAgrees',
 ] as const;
 
 export interface CalibrationModel {
@@ -34,6 +38,8 @@ export interface CandidateSignals {
   readonly queryCoverage: number;
   readonly questionCoverage: number;
   readonly keyCoverage: number;
+  /** The learned scorer's probability for this entry. */
+  readonly learned: number;
 }
 
 /** The signals of one search, as the model sees them. */
@@ -43,6 +49,9 @@ export interface SearchSignals {
   readonly distinctiveness: number;
   readonly unknownShare: number;
   readonly contentWords: number;
+  /** The learned scorer's probability of "none of the entries", and of its own best entry. */
+  readonly learnedNone: number;
+  readonly learnedBest: number;
 }
 
 export function featureVector(s: SearchSignals): number[] {
@@ -58,6 +67,11 @@ export function featureVector(s: SearchSignals): number[] {
     Math.log(1 + s.contentWords),
     s.top.keyCoverage,
     s.top.keyCoverage - (s.runnerUp?.keyCoverage ?? 0),
+    s.top.learned,
+    s.top.learned - (s.runnerUp?.learned ?? 0),
+    s.learnedNone,
+    // 1 when the learned scorer's own best entry is the one ranked first.
+    s.top.learned >= s.learnedBest ? 1 : 0,
   ];
 }
 

@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import { FUNCTION_WORD_WEIGHT, FUNCTION_WORDS } from './lexicon.js';
+import { trainScorer, type LearnedModel } from './learned.js';
 import { normalize, type Token } from './normalize.js';
 
 /** What the matcher needs of an FAQ entry; the knowledge layer maps its entries to this. */
@@ -47,8 +48,18 @@ export interface MatchIndex {
   readonly unknownIdf: number;
   /** Folded word → accented spelling → entries (sorted) that use that spelling. */
   readonly accents: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>;
+  /**
+   * How the knowledge base's questions spell each adjacent pair of words ("nhap khau" → "nhập khẩu"): tells a slipped
+   * tone mark. Keyed by pairKey of the two words' feature ids; values are pairKey of the two spellings' ids.
+   */
+  readonly accentPairs: ReadonlyMap<number, readonly number[]>;
+  /** Spelling ↔ id, for accentPairs. */
+  readonly spellingIds: ReadonlyMap<string, number>;
+  readonly spellings: readonly string[];
   /** Typo correction over the known words, one fuse.js index per word length. */
   readonly vocabulary: ReadonlyMap<number, Fuse<string>>;
+  /** The scorer learned from the same questions (and out-of-scope ones): built and swapped with the index. */
+  readonly learned: LearnedModel;
 }
 
 /** Unigrams and adjacent-pair bigrams of a token list: the features a text is matched on. */
@@ -112,44 +123,90 @@ class FeatureTable {
   }
 }
 
+/** Two ids as one number (ids stay below 2^24, so the key is an exact integer). */
+export function pairKey(a: number, b: number): number {
+  return a * 2 ** 24 + b;
+}
+
+export function unpair(key: number): [number, number] {
+  return [Math.floor(key / 2 ** 24), key % 2 ** 24];
+}
+
 class AccentTable {
   readonly forms = new Map<string, Map<string, number[]>>();
+  readonly pairs = new Map<number, Set<number>>();
+  readonly spellingIds = new Map<string, number>();
+  readonly spellings: string[] = [];
 
-  add(tokens: readonly Token[], entry: number): void {
-    for (const t of tokens) {
-      if (t.spelling === null) continue;
+  private spellingId(spelling: string): number {
+    let id = this.spellingIds.get(spelling);
+    if (id === undefined) {
+      id = this.spellings.length;
+      this.spellingIds.set(spelling, id);
+      this.spellings.push(spelling);
+    }
+    return id;
+  }
+
+  /** Records the spellings of `tokens`; with `wordIds` (their feature ids), also how adjacent words are spelled. */
+  add(tokens: readonly Token[], entry: number, wordIds?: readonly number[]): void {
+    let previous = -1;
+    tokens.forEach((t, i) => {
+      if (t.spelling === null) {
+        previous = -1;
+        return;
+      }
       let byForm = this.forms.get(t.text);
       if (!byForm) this.forms.set(t.text, (byForm = new Map()));
       let list = byForm.get(t.spelling);
       if (!list) byForm.set(t.spelling, (list = []));
       addEntry(list, entry);
-    }
+      if (!wordIds) return;
+      // Numbers, not strings: this runs for every word of every question (millions at 10,000 entries).
+      const spelled = this.spellingId(t.spelling);
+      if (previous >= 0) {
+        const key = pairKey(wordIds[i - 1]!, wordIds[i]!);
+        let set = this.pairs.get(key);
+        if (!set) this.pairs.set(key, (set = new Set()));
+        set.add(pairKey(previous, spelled));
+      }
+      previous = spelled;
+    });
   }
 }
 
-export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
+/**
+ * Builds the index and trains the learned scorer on the same entries; `outOfScope` are questions that must find
+ * nothing (they teach the scorer's "none" class).
+ */
+export function buildIndex(entries: readonly IndexableEntry[], outOfScope: readonly string[] = []): MatchIndex {
   const table = new FeatureTable();
   const accentTable = new AccentTable();
   const pending: Array<{ entry: number; text: string; features: number[] }> = [];
   const entryQuestions: Array<[number, number]> = [];
+  const questionWords: string[][][] = [];
 
   entries.forEach((entry, e) => {
     const start = pending.length;
+    const words: string[][] = [];
+    questionWords.push(words);
     for (const text of entry.questions) {
       const { content } = normalize(text);
       if (content.length === 0) continue;
-      accentTable.add(content, e);
+      words.push(content.map((t) => t.text));
       const ids = featuresOf(content).map((f) => table.id(f));
+      accentTable.add(content, e, content.map((t) => table.id(t.text)));
       ids.forEach((id) => addEntry(table.questionEntries[id]!, e));
       pending.push({ entry: e, text, features: ids });
     }
     entryQuestions.push([start, pending.length]);
     for (const tag of entry.tags) {
       const { content } = normalize(tag);
-      accentTable.add(content, e);
       for (const f of featuresOf(content)) addEntry(table.questionEntries[table.id(f)]!, e);
+      accentTable.add(content, e, content.map((t) => table.id(t.text)));
     }
-    // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries).
+    // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries);
+    // its spellings count, but not how it spells word pairs (questions say enough, and answers are long).
     const body = normalize(entry.body).content;
     accentTable.add(body, e);
     for (const f of new Set(body.map((t) => t.text))) {
@@ -208,6 +265,10 @@ export function buildIndex(entries: readonly IndexableEntry[]): MatchIndex {
     bodyPostings: table.bodyEntries.map((list) => Int32Array.from(list)),
     unknownIdf: Math.log(1 + n / 0.5),
     accents,
+    accentPairs: new Map([...accentTable.pairs].map(([pair, spelled]) => [pair, [...spelled]])),
+    spellingIds: accentTable.spellingIds,
+    spellings: accentTable.spellings,
     vocabulary,
+    learned: trainScorer(questionWords, outOfScope.map((text) => normalize(text).content.map((t) => t.text))),
   };
 }

@@ -94,6 +94,9 @@ export const FILLER_PHRASES: ReadonlyArray<string> = [
   'hoi xiu', 'cho em xin', 'cho minh xin', 'cho toi xin', 'cho xin', 'lam on', 'vui long', 'giup em voi',
   'giup minh voi', 'giup voi', 'ad oi', 'admin oi', 'shop oi', 'ban oi', 'hai quan oi', 'cho em biet',
   'cho minh biet', 'cho biet', 'xin cam on', 'em cam on', 'cam on',
+  // Who is asking, as northern chat says it ("bọn em", "nhà em", "bên mình"): the asker, not the topic.
+  'bon em', 'bon minh', 'bon toi', 'bon anh', 'chung em', 'chung toi', 'chung minh', 'ben em', 'ben minh', 'ben toi',
+  'nha em', 'nha minh',
 ];
 
 /**

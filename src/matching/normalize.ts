@@ -50,6 +50,7 @@ const PROTECTED_BIGRAMS = new Set(['hoi nghi', 'hoi dong', 'hoi vien', 'hoi chu'
 // Accented words that may appear inside a filler phrase.
 const PHRASE_ACCENTED = new Set([
   ...FILLER_ACCENTED, 'cho', 'muốn', 'cần', 'chút', 'xíu', 'biết', 'làm', 'ơn', 'vui', 'lòng', 'cảm', 'quan', 'hải',
+  'bọn', 'chúng', 'bên', 'nhà',
 ]);
 /** Groups patterns by their first word, so each position is tested only against patterns that can start there. */
 function byFirstWord<T extends { readonly from: readonly string[] }>(patterns: readonly T[]): ReadonlyMap<string, readonly T[]> {

@@ -2,9 +2,12 @@ import type { MatchIndex } from './index.js';
 import { calibratedConfidence, featureVector, type CalibrationModel, type SearchSignals } from './calibration.js';
 import { CALIBRATION_MODEL } from './calibration-model.js';
 import { FUNCTION_SPELLINGS, FUNCTION_WORDS } from './lexicon.js';
+import { scoreLearned, type LearnedScores } from './learned.js';
 import { normalize, type Token } from './normalize.js';
 import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
+import { soundAlike } from './sound-alike.js';
+import { toneSlip } from './tone-slip.js';
 
 /** How a query word was understood. */
 export type WordKind =
@@ -14,7 +17,8 @@ export type WordKind =
   | 'telex'
   | 'corrected'
   | 'unknown'
-  | 'accent-mismatch'
+  /** A tone mark typed wrong: counts as the word the knowledge base spells otherwise, for less (see tone-slip.ts). */
+  | 'tone-slip'
   /** An unknown word in the place of a goods, place or company name ("mặt hàng quế", "từ Quảng Châu"). */
   | 'name';
 
@@ -26,6 +30,8 @@ export interface QueryWord {
   readonly kind: WordKind;
   /** The spelling typed, when it tells something (see Token.spelling). */
   readonly spelling: string | null;
+  /** For a tone slip: the knowledge base's spelling it stands for, when only one is possible. */
+  readonly meant?: string | null;
 }
 
 export interface Candidate {
@@ -39,6 +45,18 @@ export interface Candidate {
   readonly questionCoverage: number;
   /** Share of the entry's key words (see MatchIndex.keyWords) the message contains. */
   readonly keyCoverage: number;
+  /** The learned scorer's probability that this entry answers the message. */
+  readonly learned: number;
+  /** The engine's score plus the learned probability, weighted: what candidates are ranked by. */
+  readonly combined: number;
+}
+
+/** The learned scorer's own reading of a message, shown beside the engine's signals. */
+export interface LearnedView {
+  /** Its most probable entries, best first. */
+  readonly best: ReadonlyArray<{ readonly id: string; readonly probability: number }>;
+  /** Its probability that the message is none of the entries. */
+  readonly none: number;
 }
 
 export interface SearchResult {
@@ -59,6 +77,7 @@ export interface SearchResult {
    * is no candidate. Candidates' own `score` only ranks them.
    */
   readonly confidence: number;
+  readonly learned: LearnedView;
 }
 
 export interface ScoringOptions {
@@ -70,12 +89,18 @@ export interface ScoringOptions {
   readonly answerCredit: number;
   /** Weight kept by a word recognised through typo correction. */
   readonly correctedCredit: number;
+  /** Weight kept by a word whose tone mark was typed wrong. */
+  readonly toneSlipCredit: number;
   /** Weight of a word the knowledge base never uses, as a share of the rarest known word's weight. */
   readonly unknownWeight: number;
   /** The same for an unknown word that names goods or a place: the question is about a procedure, not about it. */
   readonly nameWeight: number;
   /** Entries rescored in full after the cheap first pass. */
   readonly rescoreTop: number;
+  /** The learned scorer's best entries are rescored too, even when the first pass missed them. */
+  readonly learnedShortlist: number;
+  /** Weight of the learned probability beside the engine's score when candidates are ranked. */
+  readonly learnedWeight: number;
   readonly limit: number;
   readonly calibration: CalibrationModel;
 }
@@ -85,9 +110,12 @@ export const DEFAULT_SCORING: ScoringOptions = {
   sameEntryCredit: 1,
   answerCredit: 0.5,
   correctedCredit: 0.85,
+  toneSlipCredit: 0.8,
   unknownWeight: 1,
   nameWeight: 0.25,
   rescoreTop: 24,
+  learnedShortlist: 3,
+  learnedWeight: 0.5,
   limit: 5,
   calibration: CALIBRATION_MODEL,
 };
@@ -143,10 +171,10 @@ const NAME_HEADS = new Set(['hang', 'lo', 'khau', 'nhap', 'xuat', 'mua', 'tu', '
 
 function markNames(words: QueryWord[]): QueryWord[] {
   return words.map((w, i) => {
-    if (w.kind !== 'unknown' && w.kind !== 'accent-mismatch') return w;
+    if (w.kind !== 'unknown') return w;
     for (let j = i - 1; j >= 0; j--) {
       const before = words[j]!;
-      if (before.kind === 'unknown' || before.kind === 'accent-mismatch') continue; // inside a multi-word name
+      if (before.kind === 'unknown') continue; // inside a multi-word name
       return NAME_HEADS.has(before.typed) ? { ...w, kind: 'name' as const } : w;
     }
     return w;
@@ -154,22 +182,22 @@ function markNames(words: QueryWord[]): QueryWord[] {
 }
 
 export function resolveWords(index: MatchIndex, tokens: readonly Token[]): QueryWord[] {
-  return markNames(tokens.map((t): QueryWord => {
+  return markNames(tokens.map((t, at): QueryWord => {
     const word = t.text;
     if (isKnown(index, word)) {
+      const slip = toneSlip(index, tokens, at);
+      if (slip) return { typed: word, as: [word], kind: 'tone-slip', spelling: t.spelling, meant: slip.meant };
       const forms = index.accents.get(word);
-      if (t.spelling !== null && forms && !forms.has(t.spelling)) {
-        // Marks the user typed are deliberate ("hôn" is not "hơn"); a plain word in an accented message may just be
-        // a missed mark, so it still counts, for less.
-        if (t.accented !== null) return { typed: word, as: [], kind: 'accent-mismatch', spelling: t.spelling };
-        return { typed: word, as: [word], kind: 'loose-accent', spelling: null };
-      }
+      // A plain word in a message typed with marks may just be a missed mark: it counts, for less.
+      if (t.spelling !== null && forms && !forms.has(t.spelling)) return { typed: word, as: [word], kind: 'loose-accent', spelling: null };
       return { typed: word, as: [word], kind: 'known', spelling: t.spelling };
     }
     const split = splitCompound(index, word);
     if (split) return { typed: word, as: split, kind: 'split', spelling: null };
     const telex = telexCandidates(word).find((c) => isKnown(index, c));
     if (telex) return { typed: word, as: [telex], kind: 'telex', spelling: null };
+    const alike = soundAlike(index, tokens, at);
+    if (alike) return { typed: word, as: [alike], kind: 'corrected', spelling: null };
     const corrected = correctTypo(index, word);
     if (corrected) return { typed: word, as: [corrected], kind: 'corrected', spelling: null };
     return { typed: word, as: [], kind: 'unknown', spelling: t.spelling };
@@ -198,19 +226,20 @@ function queryFeatures(index: MatchIndex, words: readonly QueryWord[], options: 
       flushRun();
       const functionWord = w.spelling === null ? FUNCTION_WORDS.has(w.typed) : FUNCTION_SPELLINGS.has(w.spelling);
       if (!functionWord) {
-        const share = w.kind === 'name' ? options.nameWeight : w.kind === 'accent-mismatch' ? 0.8 * options.unknownWeight : options.unknownWeight;
+        const share = w.kind === 'name' ? options.nameWeight : options.unknownWeight;
         const weight = index.unknownIdf * share;
         total += weight;
         unknown += weight;
       }
       continue;
     }
-    const credit = w.kind === 'corrected' || w.kind === 'loose-accent' ? options.correctedCredit : 1;
+    const credit = w.kind === 'corrected' || w.kind === 'loose-accent' ? options.correctedCredit : w.kind === 'tone-slip' ? options.toneSlipCredit : 1;
+    const spelling = w.kind === 'tone-slip' ? (w.meant ?? null) : w.spelling;
     for (const text of w.as) {
       const id = index.features.get(text)!;
       if (!features.has(id)) {
         const weight = index.idf[id]! * credit;
-        features.set(id, { id, weight, allowed: accentFilter(index, text, w.spelling), pair: false });
+        features.set(id, { id, weight, allowed: accentFilter(index, text, spelling), pair: false });
         total += weight;
       }
       run.push({ text, credit });
@@ -255,13 +284,25 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
   const { content } = normalize(text);
   const words = resolveWords(index, content);
   const nothingKnown = words.every((w) => w.as.length === 0);
-  if (nothingKnown) return { candidates: [], words, nothingKnown, distinctiveness: 0, unknownShare: 1, confidence: 0 };
+  const contentWords = content.map((t) => t.text);
+  if (nothingKnown) {
+    const learned = learnedView(index, scoreLearned(index.learned, contentWords, []));
+    return { candidates: [], words, nothingKnown, distinctiveness: 0, unknownShare: 1, confidence: 0, learned };
+  }
 
   const { features, total, unknown } = queryFeatures(index, words, options);
   const scratch = scratchFor(index);
   try {
     const shortlist = firstPass(index, features, options, scratch);
-    const scored = rescore(index, features, total, shortlist, options, scratch);
+    const scores = scoreLearned(index.learned, contentWords, shortlist);
+    for (const e of scores.best.slice(0, options.learnedShortlist)) if (!shortlist.includes(e)) shortlist.push(e);
+    // The engine's score and the learned probability rank together: each corrects the other's blind spots.
+    const scored = rescore(index, features, total, shortlist, options, scratch)
+      .map((c) => {
+        const learned = scores.probability(c.entry);
+        return { ...c, learned: round(learned), combined: round(c.score + options.learnedWeight * learned) };
+      })
+      .sort((a, b) => b.combined - a.combined || a.id.localeCompare(b.id));
     const [first, second] = scored;
     const distinctiveness =
       first === undefined
@@ -275,12 +316,20 @@ export function search(index: MatchIndex, text: string, options: ScoringOptions 
       nothingKnown,
       distinctiveness: round(distinctiveness),
       unknownShare: round(total === 0 ? 1 : unknown / total),
+      learned: learnedView(index, scores),
     };
     const signals = signalsOf(result);
     return { ...result, confidence: signals ? round(calibratedConfidence(options.calibration, featureVector(signals))) : 0 };
   } finally {
     scratch.reset(features);
   }
+}
+
+function learnedView(index: MatchIndex, scores: LearnedScores): LearnedView {
+  return {
+    best: scores.best.map((e) => ({ id: index.entryIds[e]!, probability: round(scores.probability(e)) })),
+    none: round(scores.none),
+  };
 }
 
 /**
@@ -389,7 +438,9 @@ function rescore(
   for (const e of shortlist) {
     const entryWeight = inQuestions[e]!;
     const bodyWeight = inBody[e]!;
+    // Accent-restricted words this entry may match count like the others while it is scored.
     const allowedHere = restricted.filter((f) => f.allowed!(e));
+    for (const f of allowedHere) queryWeight[f.id] = f.weight;
     const [from, to] = index.entryQuestions[e]!;
     let best = -1;
     let matched = '';
@@ -398,9 +449,9 @@ function rescore(
     let bestQuestion = from;
     for (let q = from; q < to; q++) {
       const question = index.questions[q]!;
+      const ids = question.features;
       let shared = 0;
-      for (const id of question.features) shared += queryWeight[id]!;
-      for (const f of allowedHere) if (question.features.includes(f.id)) shared += f.weight;
+      for (let i = 0; i < ids.length; i++) shared += queryWeight[ids[i]!]!;
       if (shared === 0) continue;
       // The question counts in full; the entry's other questions and tags, and (less) its answer, for the rest.
       const explained = shared + options.sameEntryCredit * (entryWeight - shared) + options.answerCredit * bodyWeight;
@@ -415,6 +466,7 @@ function rescore(
         bestQuestion = q;
       }
     }
+    for (const f of allowedHere) queryWeight[f.id] = 0;
     if (best > 0) {
       let keyWeight = 0;
       let keyFound = 0;
@@ -424,6 +476,8 @@ function rescore(
       }
       scored.push({
         id: index.entryIds[e]!,
+        learned: 0,
+        combined: 0,
         score: round(best),
         matched,
         queryCoverage: round(bestQueryCoverage),
@@ -447,6 +501,8 @@ export function signalsOf(result: Omit<SearchResult, 'confidence'>): SearchSigna
     distinctiveness: result.distinctiveness,
     unknownShare: result.unknownShare,
     contentWords: result.words.length,
+    learnedNone: result.learned.none,
+    learnedBest: result.learned.best[0]?.probability ?? 0,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Tickets } from '../inbox/tickets.js';
 import type { Logger } from '../log.js';
 import type { ActivityLog } from '../reports/activity.js';
 import type { Stores } from '../store/open.js';
+import type { PhrasingProposals } from '../store/phrasings.js';
 import { privacyRoutes } from './routes.js';
 import { PersonalData } from './service.js';
 
@@ -13,10 +14,11 @@ export class Privacy {
   readonly routers: Router[];
   private stopRetention: () => void = () => undefined;
 
-  constructor(private readonly o: { config: Config; stores: Stores; activity: ActivityLog; tickets: Tickets; logger: Logger; clock: () => number }) {
+  constructor(private readonly o: { config: Config; stores: Stores; activity: ActivityLog; tickets: Tickets; phrasings: PhrasingProposals; logger: Logger; clock: () => number }) {
     this.personalData = new PersonalData({
       store: o.stores.data,
       activity: o.activity,
+      phrasings: o.phrasings,
       retentionMonths: o.config.retentionMonths,
       logger: o.logger,
       clock: o.clock,

@@ -2,6 +2,7 @@ import type { ChannelName } from '../conversation/types.js';
 import type { Logger } from '../log.js';
 import type { Activity, ActivityLog } from '../reports/activity.js';
 import { vietnamMonth } from '../days.js';
+import type { PhrasingProposals } from '../store/phrasings.js';
 import type { DataStore } from '../store/types.js';
 import { retentionCutoff, type ErasureCounts, type UserData } from './personal-data.js';
 
@@ -15,12 +16,19 @@ export interface ErasureReport extends ErasureCounts {
   readonly activityLines: number;
 }
 
+export interface RetentionReport extends ErasureReport {
+  /** Phrasing proposals (question texts, no person) that waited longer than the retention period. */
+  readonly phrasings: number;
+}
+
 export interface PersonalDataOptions {
   readonly store: DataStore;
   readonly activity: ActivityLog;
   readonly retentionMonths: number;
   readonly logger: Logger;
   readonly clock?: () => number;
+  /** Open phrasing proposals last confirmed before the retention period go with the rest. */
+  readonly phrasings?: PhrasingProposals;
   /** Drops finished events (and their text) from the inbound journal; the server passes its journal's compaction. */
   readonly compactJournal?: () => Promise<void>;
   /** Told after a change to tickets, so open inbox pages refresh. */
@@ -64,14 +72,15 @@ export class PersonalData {
   }
 
   /** Removes the personal part of everything older than the retention period. */
-  async applyRetention(): Promise<ErasureReport> {
+  async applyRetention(): Promise<RetentionReport> {
     const cutoff = retentionCutoff(this.now(), this.o.retentionMonths);
     const counts = await this.o.store.applyRetention(cutoff, this.now());
+    const phrasings = (await this.o.phrasings?.purgeOlderThan(cutoff)) ?? 0;
     const activityLines = await this.o.activity.unlinkBefore(vietnamMonth(cutoff));
     await this.o.compactJournal?.();
     if (counts.tickets > 0) this.o.onChange?.();
-    this.o.logger.info({ cutoff: new Date(cutoff).toISOString(), ...counts, activityLines }, 'retention applied');
-    return { ...counts, activityLines };
+    this.o.logger.info({ cutoff: new Date(cutoff).toISOString(), ...counts, phrasings, activityLines }, 'retention applied');
+    return { ...counts, phrasings, activityLines };
   }
 
   /**

@@ -54,10 +54,11 @@ describe('admin pages', () => {
     server = await startServer(graph.url);
     await server.accounts.create('canbo', 'mat-khau-can-bo-1', 'officer');
     const officer = await login(server.app, 'canbo', 'mat-khau-can-bo-1');
-    for (const url of ['/admin', '/admin/knowledge', '/admin/try?q=x', '/admin/drafts', '/admin/gaps', '/admin/knowledge/thue/hoan-thue', '/admin/reports', '/admin/reports.csv', '/admin/privacy']) {
+    for (const url of ['/admin', '/admin/knowledge', '/admin/try?q=x', '/admin/drafts', '/admin/suggestions', '/admin/gaps', '/admin/knowledge/thue/hoan-thue', '/admin/reports', '/admin/reports.csv', '/admin/privacy']) {
       expect((await officer.agent.get(url)).status, url).toBe(403);
     }
     expect((await officer.agent.post('/admin/drafts/thue/x/approve').type('form').send({ _csrf: officer.csrf })).status).toBe(403);
+    expect((await officer.agent.post('/admin/suggestions/accept').type('form').send({ _csrf: officer.csrf, entryId: 'lien-he', key: 'x' })).status).toBe(403);
     expect((await officer.agent.post('/admin/privacy/export').type('form').send({ _csrf: officer.csrf, channel: 'web', user: 'x' })).status).toBe(403);
     expect((await request(server.app).get('/admin')).status).toBe(303);
     expect((await request(server.app).get('/admin/reports.csv')).status).toBe(303);
@@ -71,6 +72,10 @@ describe('admin pages', () => {
     expect(res.text).toContain('gio-lam-viec');
     expect(res.text).toMatch(/<td>t7<\/td><td>thu \+ bay<\/td>|<td>thu<\/td>/);
     expect(res.text).toContain('Câu hỏi ứng viên');
+    // The learned scorer beside the engine: its probability per candidate, its own best entries and "none".
+    expect(res.text).toContain('<th>Tổng hợp</th><th>Bộ tìm kiếm</th><th>Học máy</th>');
+    expect(res.text).toMatch(/Các câu hỏi có xác suất cao nhất: <a href="\/admin\/knowledge\?q=gio-lam-viec">gio-lam-viec<\/a> \d+%/);
+    expect(res.text).toMatch(/không thuộc câu hỏi nào: \d+%/);
   });
 
   it('the editor refuses an invalid save with the report and saves a valid one to the file', async () => {
@@ -146,9 +151,8 @@ describe('admin pages', () => {
 
 describe('gap clustering', () => {
   it('groups similar questions, biggest group first, weighting words like the knowledge base does', async () => {
-    const { loadKnowledgeBase } = await import('../../src/knowledge/load.js');
-    const { indexKnowledge } = await import('../../src/conversation/knowledge.js');
-    const { index } = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
+    const { loadKnowledge } = await import('../../src/conversation/knowledge.js');
+    const { index } = await loadKnowledge(path.resolve('knowledge'));
     const weight = knowledgeWordWeight(index);
     const q = (text: string, i: number) => ({ text, at: i, source: 'ticket' as const, ref: String(i), user: `zalo:u${i}` });
     const clusters = clusterGaps([

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FOOTER } from '../../src/conversation/answer.js';
-import { indexKnowledge, type Knowledge } from '../../src/conversation/knowledge.js';
+import { loadKnowledge, type Knowledge } from '../../src/conversation/knowledge.js';
 import { EMPTY_STATE, respond, type ConversationState } from '../../src/conversation/respond.js';
 import type { IncomingMessage, Reply } from '../../src/conversation/types.js';
-import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { DEFAULT_THRESHOLDS } from '../../src/matching/decide.js';
 import { CATEGORIES, entry, VARIABLES, writeKnowledge } from '../helpers/kb.js';
 
@@ -12,7 +11,7 @@ let knowledge: Knowledge;
 let shipped: Knowledge;
 
 beforeAll(async () => {
-  shipped = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
+  shipped = await loadKnowledge(path.resolve('knowledge'));
   const dir = await writeKnowledge({
     '_variables.yml': VARIABLES,
     '_categories.yml': CATEGORIES,
@@ -47,7 +46,7 @@ beforeAll(async () => {
       body: 'Từ thứ Hai đến thứ Sáu.\n\nNếu trường hợp của bạn khác, hãy nhắn "gặp cán bộ".',
     }),
   });
-  knowledge = indexKnowledge(await loadKnowledgeBase(dir));
+  knowledge = await loadKnowledge(dir);
 });
 
 const NOW = Date.UTC(2026, 10, 27, 3, 0, 0);

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FOOTER } from '../../src/conversation/answer.js';
-import { indexKnowledge, type Knowledge } from '../../src/conversation/knowledge.js';
+import { loadKnowledge, type Knowledge } from '../../src/conversation/knowledge.js';
 import { EMPTY_STATE, respond, type ConversationState } from '../../src/conversation/respond.js';
 import type { IncomingMessage, Reply } from '../../src/conversation/types.js';
-import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { DEFAULT_THRESHOLDS } from '../../src/matching/decide.js';
 import { CATEGORIES, entry, VARIABLES, writeKnowledge } from '../helpers/kb.js';
 
@@ -26,7 +25,7 @@ const LEGAL = `- number: 174/2025/NĐ-CP
 `;
 
 beforeAll(async () => {
-  shipped = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
+  shipped = await loadKnowledge(path.resolve('knowledge'));
   const dir = await writeKnowledge({
     '_variables.yml': VARIABLES,
     '_categories.yml': CATEGORIES,
@@ -66,7 +65,7 @@ beforeAll(async () => {
       body: 'Làm thủ tục tại cửa khẩu.',
     }),
   });
-  knowledge = indexKnowledge(await loadKnowledgeBase(dir));
+  knowledge = await loadKnowledge(dir);
 });
 
 /** 10:00 in Vietnam on the given day. */
@@ -176,9 +175,9 @@ describe('"có quy định mới không"', () => {
     for (const q of ['đăng ký nhận tin văn bản mới', 'Muốn nhận email khi có quy định mới về hải quan thì đăng ký ở đâu?']) {
       expect(say(q, at('2026-11-30'), EMPTY_STATE, shipped).outcome.entryId, q).toBe('nhan-tin-van-ban-moi');
     }
-    // Not sure enough to answer, the matcher offers the subscription entry — never the list.
+    // Asking for a channel that tells of new documents gets the subscription entry (answered or offered) — never the list.
     const zalo = say('co kenh zalo nao bao van ban moi khong', at('2026-11-30'), EMPTY_STATE, shipped).outcome;
     expect(zalo.intent).toBeUndefined();
-    expect(zalo.suggestions).toContain('nhan-tin-van-ban-moi');
+    expect([zalo.entryId, ...zalo.suggestions]).toContain('nhan-tin-van-ban-moi');
   });
 });

@@ -8,8 +8,7 @@ import { WebAdapter } from '../../src/channels/web/adapter.js';
 import { webChatRoutes } from '../../src/channels/web/routes.js';
 import { DEFAULT_FOOTER } from '../../src/conversation/answer.js';
 import { Bot } from '../../src/conversation/bot.js';
-import { indexKnowledge } from '../../src/conversation/knowledge.js';
-import { loadKnowledgeBase } from '../../src/knowledge/load.js';
+import { loadKnowledge } from '../../src/conversation/knowledge.js';
 import { silentLogger } from '../../src/log.js';
 import { DEFAULT_THRESHOLDS } from '../../src/matching/decide.js';
 import { Conversations } from '../../src/store/conversations.js';
@@ -20,7 +19,7 @@ let app: Express;
 let store: LowdbDataStore;
 
 beforeAll(async () => {
-  const knowledge = indexKnowledge(await loadKnowledgeBase(path.resolve('knowledge')));
+  const knowledge = await loadKnowledge(path.resolve('knowledge'));
   store = await LowdbDataStore.open(await mkdtemp(path.join(os.tmpdir(), 'web-')));
   const conversations = new Conversations(store);
   const bot = new Bot({ knowledge: () => knowledge, thresholds: DEFAULT_THRESHOLDS, footer: DEFAULT_FOOTER, states: conversations, clock: () => Date.parse('2026-11-30T10:00:00+07:00') });

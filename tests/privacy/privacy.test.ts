@@ -204,10 +204,16 @@ describe('personal data requests', () => {
     const start = FIXTURE_NOW - DAY;
     const end = now + DAY;
     const before = await reportFor(await sources(), start, end);
-    expect(await server.personalData.applyRetention()).toMatchObject({ conversations: 0, tickets: 0 });
+    await server.phrasings.record('gio-lam-viec', 'chỗ mình thứ bảy mở cửa không', 'choice', now);
+    await server.phrasings.record('lien-he', 'số máy bàn của chi cục', 'officer', now);
+    const accepted = (await server.phrasings.list()).find((p) => p.entryId === 'lien-he')!;
+    await server.phrasings.accept(accepted, now);
+    expect(await server.personalData.applyRetention()).toMatchObject({ conversations: 0, tickets: 0, phrasings: 0 });
     now += 400 * DAY;
     const counts = await server.personalData.applyRetention();
-    expect(counts).toMatchObject({ conversations: 2, tickets: 2, feedback: 1 });
+    expect(counts).toMatchObject({ conversations: 2, tickets: 2, feedback: 1, phrasings: 1 });
+    // A proposal waiting longer than the limit goes; one already added to the knowledge base stays.
+    expect((await server.store.proposals()).map((p) => p.entryId)).toEqual(['lien-he']);
     expect(counts.activityLines).toBeGreaterThan(0);
     expect(await readFile(path.join(server.dataDir, 'db.json'), 'utf8')).not.toMatch(/user-A|user-B|Hoàng Long/);
     const after = await reportFor(await sources(), start, end);

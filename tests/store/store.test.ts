@@ -2,8 +2,10 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PhrasingProposals, phrasingKey } from '../../src/store/phrasings.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { Store, StoreCorruptError } from '../../src/store/store.js';
+import { LowdbDataStore } from '../../src/store/lowdb-data.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'store-'));
 
@@ -121,5 +123,51 @@ describe('DATA_DIR lock', () => {
     const again = await lockDataDir(dir);
     expect(await readFile(path.join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
     await again();
+  });
+
+  it('opens a file written before phrasing proposals existed with an empty list, without a version bump', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'db.json'), JSON.stringify({ version: 1, conversations: {}, deliveryFailures: [], users: [], sessions: [], tickets: [], audit: [], feedback: [], counters: { ticket: 0 }, meta: { salt: 'abc' } }));
+    const store = await Store.open(dir);
+    expect(store.data.proposals).toEqual([]);
+    expect(store.data.version).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(1);
+  });
+});
+
+describe('PhrasingProposals', () => {
+  it('counts confirmations of one phrasing however it is accented or punctuated, per entry and source', async () => {
+    const store = await LowdbDataStore.open(await tempDir());
+    const proposals = new PhrasingProposals(store);
+    await proposals.record('gio-lam-viec', 'hq làm việc t7 ko', 'choice', 1);
+    await proposals.record('gio-lam-viec', 'HQ lam viec T7 ko?', 'helpful', 2);
+    await proposals.record('lien-he', 'hq làm việc t7 ko', 'officer', 3);
+    await proposals.record('lien-he', ' ', 'officer', 3);
+    await proposals.record('lien-he', 'x'.repeat(400), 'officer', 3);
+    expect(phrasingKey('hq làm việc t7 ko')).toBe(phrasingKey('HQ lam viec T7 ko?'));
+    expect(await proposals.list()).toEqual([
+      expect.objectContaining({ entryId: 'gio-lam-viec', question: 'hq làm việc t7 ko', count: 2, sources: { choice: 1, officer: 0, helpful: 1 }, firstAt: 1, lastAt: 2 }),
+      expect.objectContaining({ entryId: 'lien-he', count: 1, sources: { choice: 0, officer: 1, helpful: 0 } }),
+    ]);
+    await store.close();
+  });
+
+  it('accepted and dismissed phrasings leave the list and are not proposed again; purge keeps what was decided', async () => {
+    const store = await LowdbDataStore.open(await tempDir());
+    const proposals = new PhrasingProposals(store);
+    await proposals.record('a', 'câu một', 'choice', 10);
+    await proposals.record('b', 'câu hai', 'choice', 10);
+    await proposals.record('c', 'câu ba', 'choice', 10);
+    await proposals.record('d', 'câu bốn', 'choice', 100);
+    await proposals.accept((await proposals.find('a', phrasingKey('câu một')))!, 20);
+    await proposals.dismiss((await proposals.find('b', phrasingKey('câu hai')))!, 20);
+    expect(await proposals.find('b', phrasingKey('câu hai'))).toBeUndefined();
+    await proposals.record('a', 'câu một', 'helpful', 30);
+    await proposals.record('b', 'Câu hai!', 'helpful', 30);
+    expect((await proposals.list()).map((p) => p.entryId)).toEqual(['d', 'c']); // equally confirmed: the most recent first
+    expect((await store.proposals('dismissed'))[0]).toMatchObject({ entryId: 'b', count: 1 });
+    expect(await proposals.purgeOlderThan(50)).toBe(1);
+    expect((await store.proposals()).map((p) => [p.entryId, p.status]).sort()).toEqual([['a', 'accepted'], ['b', 'dismissed'], ['d', 'open']]);
+    await store.close();
   });
 });
