@@ -2,11 +2,13 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 
 // Load generator for bench/webhook.ts, run in its own process so it does not share the server's event loop.
-// argv: url[,url…] secret count concurrency users questions [rate]  stdout: one JSON line with ack latencies (ms).
+// argv: url[,url…] secret count concurrency users questions [rate] [first]  stdout: one JSON line with ack latencies
+// (ms). `first`: the number of the first message (message ids differ from an earlier run's: a warm-up).
 // Several URLs (instances behind a load balancer): request i goes to URL i mod n.
 // Without a rate: closed loop, `concurrency` requests always in flight (measures the maximum). With a rate: open
 // loop, a request every 1/rate s whatever the answers (measures latency at that offered load).
-const [url, secret, countArg, concurrencyArg, usersArg, questionsJson, rateArg] = process.argv.slice(2);
+const [url, secret, countArg, concurrencyArg, usersArg, questionsJson, rateArg, firstArg] = process.argv.slice(2);
+const first = Number(firstArg ?? 0);
 const rate = rateArg ? Number(rateArg) : 0;
 const count = Number(countArg);
 const concurrency = Number(concurrencyArg);
@@ -16,7 +18,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: rate > 0 ? 256 : con
 const targets = url!.split(',').map((u) => new URL(u));
 const now = Date.now();
 
-function payload(i: number): string {
+function payload(n: number): string {
+  const i = n + first;
   const user = String(5_000_000_000_000_000 + (i % users));
   const text = questions[i % questions.length]!;
   // Escaped the way Meta sends it (\uXXXX), to exercise raw-body signature checking.

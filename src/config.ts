@@ -194,7 +194,7 @@ const Env = z.object({
   METRICS_TOKEN: z.string().min(16, 'ít nhất 16 ký tự').optional(),
   WEB_CHAT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   WEB_CHAT_TICKETS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(3),
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(40),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(48),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
   QUEUE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),

@@ -37,6 +37,11 @@ export interface DispatcherOptions {
   readonly pollMs?: number;
   /** Users worked on at once (each user's events one after another). */
   readonly maxUsers?: number;
+  /**
+   * Another instance may take the user next (a shared queue): what this instance buffers for them is written before
+   * the lease is let go. Alone on its data, an instance keeps its write-behind (one write per interval, not per user).
+   */
+  readonly shared?: boolean;
 }
 
 function userOf(event: InboundEvent): { channel: ChannelName; userId: string } {
@@ -178,7 +183,7 @@ export class Dispatcher {
     } finally {
       clearInterval(renewal);
       // What this instance still buffers for the user is written before another instance may take them.
-      if (who) await this.o.conversations.flush(who.channel, who.userId).catch((err: unknown) => this.o.logger.warn({ err }, 'could not write a conversation'));
+      if (who && this.o.shared) await this.o.conversations.flush(who.channel, who.userId).catch((err: unknown) => this.o.logger.warn({ err }, 'could not write a conversation'));
       await lease.release().catch((err: unknown) => this.o.logger.warn({ err }, 'could not release a user lease'));
     }
   }

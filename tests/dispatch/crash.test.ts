@@ -13,7 +13,7 @@ import { messengerEnv, signed } from '../helpers/server.js';
  * SEND_CONCURRENCY of them may get it twice after a SIGKILL, none after a SIGTERM.
  */
 const USERS = 480;
-const CONCURRENCY = 40;
+const CONCURRENCY = 48;
 let graph: FakeGraph;
 beforeAll(async () => {
   graph = await new FakeGraph().start();
