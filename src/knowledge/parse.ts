@@ -192,7 +192,11 @@ export function parseEntryFile(
       validUntil: fm.valid_until ?? null,
       needsReview: fm.needs_review ?? null,
       answerParts: answer.parts,
-      answerText: answer.parts.map((p) => p.text).filter((t) => t !== '').join('\n\n'),
+      // Joined when read (index builds, admin pages), not kept: at 10,000 entries a second copy of every answer
+      // cost tens of MB.
+      get answerText() {
+        return answer.parts.map((p) => p.text).filter((t) => t !== '').join('\n\n');
+      },
       file,
       lines: {
         question: source.lineOf(['question']),

@@ -2,6 +2,7 @@ import Fuse from 'fuse.js';
 import { FUNCTION_WORD_WEIGHT, FUNCTION_WORDS } from './lexicon.js';
 import { trainScorer, type LearnedModel } from './learned.js';
 import { normalize, type Token } from './normalize.js';
+import { packRows, rowOf, RowsBuilder, type PackedRows } from './packed-rows.js';
 
 /** What the matcher needs of an FAQ entry; the knowledge layer maps its entries to this. */
 export interface IndexableEntry {
@@ -13,37 +14,31 @@ export interface IndexableEntry {
   readonly body: string;
 }
 
-/** One question string, as feature ids. */
-interface IndexedQuestion {
-  readonly entry: number;
-  readonly text: string;
-  readonly features: Int32Array;
-  readonly weight: number;
-}
-
 /**
  * An immutable search index over FAQ entries. Built once per knowledge base; a reload builds a new one and
  * swaps it, so a question in flight keeps the index it started with.
  */
 export interface MatchIndex {
   readonly entryIds: readonly string[];
-  readonly questions: readonly IndexedQuestion[];
-  /** Question ranges per entry: questions[entryQuestions[e][0] .. entryQuestions[e][1]). */
-  readonly entryQuestions: ReadonlyArray<readonly [number, number]>;
+  /** Every question string, entry by entry; entry e's are numbers entryQuestions[e] .. entryQuestions[e + 1]. */
+  readonly questionTexts: readonly string[];
+  readonly entryQuestions: Int32Array;
+  /** Per question: its feature ids, and their summed IDF. */
+  readonly questionFeatures: PackedRows;
+  readonly questionWeights: Float64Array;
   /**
    * Per entry: its key words (feature ids) — the words most of its questions share, what the entry is about
    * ("trung quoc" for the Chinese side's schedule). A message that has none of them is probably about something
    * else that shares the entry's other words.
    */
-  readonly keyWords: readonly Int32Array[];
+  readonly keyWords: PackedRows;
   /** Feature ("word" or "word word") → id. */
   readonly features: ReadonlyMap<string, number>;
   readonly idf: Float64Array;
-  /** Feature id → entries whose questions or tags contain it. */
-  readonly questionPostings: readonly Int32Array[];
-
-  /** Feature id → entries that contain it only in the answer body. */
-  readonly bodyPostings: readonly Int32Array[];
+  /** Feature id → entries (ascending) whose questions or tags contain it. */
+  readonly questionPostings: PackedRows;
+  /** Feature id → entries (ascending) that contain it only in the answer body. */
+  readonly bodyPostings: PackedRows;
   /** Weight of a word the knowledge base never uses: as rare as a word can be. */
   readonly unknownIdf: number;
   /** Folded word → accented spelling → entries (sorted) that use that spelling. */
@@ -84,14 +79,14 @@ export const BIGRAM_FACTOR = 0.6;
 /** Share of an entry's questions a word must appear in to be one of its key words. */
 export const KEY_WORD_SHARE = 0.4;
 
-function keyWordsOf(questions: ReadonlyArray<{ features: number[] }>, table: FeatureTable, idf: Float64Array): Int32Array {
+function keyWordsOf(features: PackedRows, from: number, to: number, table: FeatureTable, idf: Float64Array): number[] {
   const counts = new Map<number, number>();
-  for (const q of questions) for (const id of q.features) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (let q = from; q < to; q++) for (const id of rowOf(features, q)) counts.set(id, (counts.get(id) ?? 0) + 1);
   const words = [...counts]
     .filter(([id]) => !FUNCTION_WORDS.has(table.name(id)) && !isBigram(table.name(id)) && idf[id]! > FUNCTION_WORD_WEIGHT)
     .sort((a, b) => b[1] - a[1]);
-  const keys = words.filter(([, n]) => n >= KEY_WORD_SHARE * questions.length).map(([id]) => id);
-  return Int32Array.from(keys.length > 0 ? keys : words.slice(0, 1).map(([id]) => id));
+  const keys = words.filter(([, n]) => n >= KEY_WORD_SHARE * (to - from)).map(([id]) => id);
+  return keys.length > 0 ? keys : words.slice(0, 1).map(([id]) => id);
 }
 
 /** Appends `e` unless it is already the last element: entries are indexed in order, so this deduplicates. */
@@ -182,12 +177,12 @@ class AccentTable {
 export function buildIndex(entries: readonly IndexableEntry[], outOfScope: readonly string[] = []): MatchIndex {
   const table = new FeatureTable();
   const accentTable = new AccentTable();
-  const pending: Array<{ entry: number; text: string; features: number[] }> = [];
-  const entryQuestions: Array<[number, number]> = [];
+  const questionTexts: string[] = [];
+  const questionFeatures = new RowsBuilder();
+  const entryQuestions = new Int32Array(entries.length + 1);
   const questionWords: string[][][] = [];
 
   entries.forEach((entry, e) => {
-    const start = pending.length;
     const words: string[][] = [];
     questionWords.push(words);
     for (const text of entry.questions) {
@@ -197,9 +192,10 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
       const ids = featuresOf(content).map((f) => table.id(f));
       accentTable.add(content, e, content.map((t) => table.id(t.text)));
       ids.forEach((id) => addEntry(table.questionEntries[id]!, e));
-      pending.push({ entry: e, text, features: ids });
+      questionTexts.push(text);
+      questionFeatures.add(ids);
     }
-    entryQuestions.push([start, pending.length]);
+    entryQuestions[e + 1] = questionTexts.length;
     for (const tag of entry.tags) {
       const { content } = normalize(tag);
       for (const f of featuresOf(content)) addEntry(table.questionEntries[table.id(f)]!, e);
@@ -229,7 +225,6 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     const [a, b] = feature.split(' ') as [string, string];
     idf[id] = BIGRAM_FACTOR * Math.min(rarity(id), idf[table.ids.get(a)!]!, idf[table.ids.get(b)!]!);
   }
-  const weightOf = (ids: readonly number[]) => ids.reduce((sum, id) => sum + idf[id]!, 0);
   const accents = new Map<string, Map<string, Int32Array>>();
   for (const [word, byForm] of accentTable.forms) {
     accents.set(word, new Map([...byForm].map(([form, list]) => [form, Int32Array.from(list)])));
@@ -247,22 +242,22 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     vocabulary.set(length, new Fuse(list, { includeScore: true, threshold: 0.34, ignoreLocation: true }));
   }
 
-  const keyWords = entryQuestions.map(([from, to]) => keyWordsOf(pending.slice(from, to), table, idf));
+  const packedFeatures = questionFeatures.build();
+  const questionWeights = new Float64Array(questionTexts.length);
+  for (let q = 0; q < questionTexts.length; q++) for (const id of rowOf(packedFeatures, q)) questionWeights[q] = questionWeights[q]! + idf[id]!;
+  const keyWords = packRows(entries.map((_, e) => keyWordsOf(packedFeatures, entryQuestions[e]!, entryQuestions[e + 1]!, table, idf)));
 
   return {
     entryIds: entries.map((e) => e.id),
-    questions: pending.map((q) => ({
-      entry: q.entry,
-      text: q.text,
-      features: Int32Array.from(q.features),
-      weight: weightOf(q.features),
-    })),
+    questionTexts,
     entryQuestions,
+    questionFeatures: packedFeatures,
+    questionWeights,
     keyWords,
     features: table.ids,
     idf,
-    questionPostings: table.questionEntries.map((list) => Int32Array.from(list)),
-    bodyPostings: table.bodyEntries.map((list) => Int32Array.from(list)),
+    questionPostings: packRows(table.questionEntries),
+    bodyPostings: packRows(table.bodyEntries),
     unknownIdf: Math.log(1 + n / 0.5),
     accents,
     accentPairs: new Map([...accentTable.pairs].map(([pair, spelled]) => [pair, [...spelled]])),

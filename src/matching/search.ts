@@ -4,6 +4,7 @@ import { CALIBRATION_MODEL } from './calibration-model.js';
 import { FUNCTION_SPELLINGS, FUNCTION_WORDS } from './lexicon.js';
 import { scoreLearned, type LearnedScores } from './learned.js';
 import { normalize, type Token } from './normalize.js';
+import { rowOf } from './packed-rows.js';
 import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
 import { soundAlike } from './sound-alike.js';
@@ -389,13 +390,17 @@ function firstPass(
   const { inQuestions, inBody, pairs, touched, queryWeight } = scratch;
   for (const f of features.values()) {
     if (!f.allowed) queryWeight[f.id] = f.weight;
-    for (const e of index.questionPostings[f.id]!) {
+    const { offsets: qo, values: qv } = index.questionPostings;
+    for (let p = qo[f.id]!; p < qo[f.id + 1]!; p++) {
+      const e = qv[p]!;
       if (f.allowed && !f.allowed(e)) continue;
       if (inQuestions[e] === 0 && inBody[e] === 0) touched.push(e);
       inQuestions[e] = inQuestions[e]! + f.weight;
       if (f.pair) pairs[e] = pairs[e]! + f.weight;
     }
-    for (const e of index.bodyPostings[f.id]!) {
+    const { offsets: bo, values: bv } = index.bodyPostings;
+    for (let p = bo[f.id]!; p < bo[f.id + 1]!; p++) {
+      const e = bv[p]!;
       if (f.allowed && !f.allowed(e)) continue;
       if (inQuestions[e] === 0 && inBody[e] === 0) touched.push(e);
       inBody[e] = inBody[e]! + f.weight;
@@ -441,26 +446,26 @@ function rescore(
     // Accent-restricted words this entry may match count like the others while it is scored.
     const allowedHere = restricted.filter((f) => f.allowed!(e));
     for (const f of allowedHere) queryWeight[f.id] = f.weight;
-    const [from, to] = index.entryQuestions[e]!;
+    const from = index.entryQuestions[e]!;
+    const to = index.entryQuestions[e + 1]!;
+    const { offsets, values } = index.questionFeatures;
     let best = -1;
     let matched = '';
     let bestQueryCoverage = 0;
     let bestQuestionCoverage = 0;
     let bestQuestion = from;
     for (let q = from; q < to; q++) {
-      const question = index.questions[q]!;
-      const ids = question.features;
       let shared = 0;
-      for (let i = 0; i < ids.length; i++) shared += queryWeight[ids[i]!]!;
+      for (let i = offsets[q]!; i < offsets[q + 1]!; i++) shared += queryWeight[values[i]!]!;
       if (shared === 0) continue;
       // The question counts in full; the entry's other questions and tags, and (less) its answer, for the rest.
       const explained = shared + options.sameEntryCredit * (entryWeight - shared) + options.answerCredit * bodyWeight;
       const queryCoverage = Math.min(1, explained / (total + pairs[e]!));
-      const questionCoverage = Math.min(1, shared / question.weight);
+      const questionCoverage = Math.min(1, shared / index.questionWeights[q]!);
       const score = options.queryCoverageShare * queryCoverage + (1 - options.queryCoverageShare) * questionCoverage;
       if (score > best) {
         best = score;
-        matched = question.text;
+        matched = index.questionTexts[q]!;
         bestQueryCoverage = queryCoverage;
         bestQuestionCoverage = questionCoverage;
         bestQuestion = q;
@@ -470,7 +475,7 @@ function rescore(
     if (best > 0) {
       let keyWeight = 0;
       let keyFound = 0;
-      for (const id of index.keyWords[e]!) {
+      for (const id of rowOf(index.keyWords, e)) {
         keyWeight += index.idf[id]!;
         if (features.has(id)) keyFound += index.idf[id]!;
       }
@@ -532,8 +537,8 @@ function evidenceFor(
   winnerQuestion: number,
   runnerUpQuestion: number,
 ): number {
-  const winner = index.questions[winnerQuestion]!.features;
-  const runnerUp = index.questions[runnerUpQuestion]!.features;
+  const winner = rowOf(index.questionFeatures, winnerQuestion);
+  const runnerUp = rowOf(index.questionFeatures, runnerUpQuestion);
   let exclusive = 0;
   for (const f of features.values()) if (winner.includes(f.id) && !runnerUp.includes(f.id)) exclusive += f.weight;
   return total === 0 ? 0 : exclusive / total;
