@@ -10,7 +10,10 @@ import { FB, signed } from '../tests/helpers/server.js';
 // Once with the shipped knowledge base, once with 10,000 entries made from it.
 const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
 const prod = pkg.scripts['start:prod']!;
-const nodeArgs = prod.replace(/^NODE_ENV=production\s+node\s+/, '').split(/\s+/);
+// `VAR=value … node ARGS`: the variables go into the child's environment, the arguments to node.
+const [, assignments = '', args = ''] = /^((?:\w+=\S+\s+)*)node\s+(.*)$/.exec(prod) ?? [];
+const prodEnv = Object.fromEntries(assignments.trim().split(/\s+/).filter(Boolean).map((a) => a.split('=', 2) as [string, string]));
+const nodeArgs = args.split(/\s+/);
 
 const questions = (await readFile('tests/fixtures/eval/independent.jsonl', 'utf8')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q);
 
@@ -55,7 +58,7 @@ async function measure(label: string, entries: number): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mem-data-'));
   const started = Date.now();
   const child = spawn(process.execPath, nodeArgs, {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, KNOWLEDGE_DIR: knowledge, FB_APP_SECRET: FB.appSecret, FB_VERIFY_TOKEN: FB.verifyToken, FB_PAGE_ACCESS_TOKEN: FB.pageToken, FB_GRAPH_API_URL: graph.url },
+    env: { PATH: process.env.PATH, ...prodEnv, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, KNOWLEDGE_DIR: knowledge, FB_APP_SECRET: FB.appSecret, FB_VERIFY_TOKEN: FB.verifyToken, FB_PAGE_ACCESS_TOKEN: FB.pageToken, FB_GRAPH_API_URL: graph.url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -104,6 +107,6 @@ async function measure(label: string, entries: number): Promise<void> {
   await graph.stop();
 }
 
-process.stdout.write(`node ${nodeArgs.join(' ')} (as npm run start:prod), Node ${process.version}\n`);
+process.stdout.write(`${assignments}node ${nodeArgs.join(' ')} (as npm run start:prod), Node ${process.version}\n`);
 await measure(`shipped knowledge base`, 0);
 if (!process.env.ONLY_SHIPPED) await measure('10,000 entries', 10_000);

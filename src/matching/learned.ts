@@ -1,5 +1,5 @@
-import { buildFeatureSpace, buildHashedSpace, vectorOf, type FeatureSpace } from './feature-space.js';
-import { logitsInto, softmaxInPlace, trainLogistic, type Example, type LogisticWeights } from './logistic.js';
+import { buildFeatureSpace, buildHashedSpace, vectorOf, vectorsOf, type FeatureSpace } from './feature-space.js';
+import { logitsInto, softmaxInPlace, trainLogistic, type LogisticWeights } from './logistic.js';
 import { similarities, trainPrototypes, type Prototypes } from './prototypes.js';
 import { featureCounts } from './text-features.js';
 
@@ -90,13 +90,19 @@ function noneWeight(inScope: number, outOfScope: number): number {
   return outOfScope === 0 ? 0 : (NONE_SHARE * inScope) / outOfScope;
 }
 
+/** Two passes over the questions (features counted again rather than kept): vocabulary and IDF, then vectors. */
 function fitLogistic(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
-  const inScope = entries.flatMap((questions, label) => questions.map((words) => ({ features: featureCounts(words), label, weight: 1 })));
-  const none = noneWeight(inScope.length, outOfScope.length);
-  const texts = [...inScope, ...outOfScope.map((words) => ({ features: featureCounts(words), label: entries.length, weight: none }))];
-  const space = buildFeatureSpace(texts.map((t) => t.features));
-  const training: Example[] = texts.map((t) => ({ x: vectorOf(space, t.features), label: t.label, weight: t.weight }));
-  return { kind: 'logistic', entries: entries.length, space, logistic: trainLogistic(entries.length + 1, space.size, training) };
+  const texts = [...entries, outOfScope];
+  const counted = function* () {
+    for (const questions of texts) for (const words of questions) yield featureCounts(words);
+  };
+  const inScope = entries.reduce((n, questions) => n + questions.length, 0);
+  const none = noneWeight(inScope, outOfScope.length);
+  const labels = Int32Array.from(texts.flatMap((questions, label) => questions.map(() => label)));
+  const weights = Float64Array.from(labels, (label) => (label === entries.length ? none : 1));
+  const space = buildFeatureSpace(counted());
+  const logistic = trainLogistic(entries.length + 1, space.size, { vectors: vectorsOf(space, counted()), labels, weights });
+  return { kind: 'logistic', entries: entries.length, space, logistic };
 }
 
 /** Two streaming passes (document frequencies on a sample, then prototypes): nothing per question is kept between. */

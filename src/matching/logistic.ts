@@ -1,4 +1,4 @@
-import type { SparseVector } from './feature-space.js';
+import type { SparseRows, SparseVector } from './feature-space.js';
 
 /**
  * Multinomial logistic regression over sparse vectors, trained by seeded stochastic gradient descent: the same
@@ -12,11 +12,11 @@ export interface LogisticWeights {
   readonly bias: Float64Array;
 }
 
-export interface Example {
-  readonly x: SparseVector;
-  readonly label: number;
-  /** How much the example counts in the fit. */
-  readonly weight: number;
+/** What the model is trained on: example i is vector i of `vectors`, of class labels[i], counting weights[i]. */
+export interface TrainingSet {
+  readonly vectors: SparseRows;
+  readonly labels: Int32Array;
+  readonly weights: Float64Array;
 }
 
 export interface LogisticOptions {
@@ -43,15 +43,18 @@ function random(seed: number): () => number {
   };
 }
 
-export function logitsInto(out: Float64Array, model: LogisticWeights, x: SparseVector): void {
+function logitsOfRange(out: Float64Array, model: LogisticWeights, columns: Int32Array, values: Float32Array, from: number, to: number): void {
   const { classes, weights, bias } = model;
   for (let k = 0; k < classes; k++) out[k] = bias[k]!;
-  const { columns, values } = x;
-  for (let j = 0; j < columns.length; j++) {
+  for (let j = from; j < to; j++) {
     const base = columns[j]! * classes;
     const v = values[j]!;
     for (let k = 0; k < classes; k++) out[k] = out[k]! + v * weights[base + k]!;
   }
+}
+
+export function logitsInto(out: Float64Array, model: LogisticWeights, x: SparseVector): void {
+  logitsOfRange(out, model, x.columns, x.values, 0, x.columns.length);
 }
 
 export function softmaxInPlace(z: Float64Array): void {
@@ -72,19 +75,23 @@ function shuffle(order: number[], next: () => number): void {
   }
 }
 
-export function trainLogistic(classes: number, columns: number, examples: readonly Example[], options: LogisticOptions = DEFAULT_LOGISTIC): LogisticWeights {
+export function trainLogistic(classes: number, columns: number, set: TrainingSet, options: LogisticOptions = DEFAULT_LOGISTIC): LogisticWeights {
   const model: LogisticWeights = { classes, weights: new Float32Array(columns * classes), bias: new Float64Array(classes) };
   const { weights, bias } = model;
+  const { offsets, columns: xColumns, values: xValues } = set.vectors;
   const next = random(options.seed);
-  const order = examples.map((_, i) => i);
+  const order = Array.from(set.labels, (_, i) => i);
   const gradient = new Float64Array(classes);
   const active = new Int32Array(classes);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, next);
     const rate = options.learningRate / (1 + epoch);
     for (const i of order) {
-      const { x, label, weight } = examples[i]!;
-      logitsInto(gradient, model, x);
+      const from = offsets[i]!;
+      const to = offsets[i + 1]!;
+      const label = set.labels[i]!;
+      const weight = set.weights[i]!;
+      logitsOfRange(gradient, model, xColumns, xValues, from, to);
       softmaxInPlace(gradient);
       gradient[label] = gradient[label]! - 1;
       let count = 0;
@@ -95,9 +102,9 @@ export function trainLogistic(classes: number, columns: number, examples: readon
         active[count++] = k;
         bias[k] = bias[k]! - rate * g;
       }
-      for (let j = 0; j < x.columns.length; j++) {
-        const base = x.columns[j]! * classes;
-        const v = x.values[j]!;
+      for (let j = from; j < to; j++) {
+        const base = xColumns[j]! * classes;
+        const v = xValues[j]!;
         for (let a = 0; a < count; a++) {
           const k = active[a]!;
           const w = weights[base + k]!;

@@ -9,7 +9,6 @@ import { Journal } from './journal.js';
 import { LocalCoordination } from './local-coordination.js';
 import { lockDataDir } from './lock.js';
 import { LowdbDataStore } from './lowdb-data.js';
-import { openPostgres } from './postgres/open.js';
 import type { ActivityStore, Coordination, DataStore, InboundQueue, LoginAttempts, TokenVault } from './types.js';
 
 /** Everything the product keeps, from one of the two stores (see types.ts). */
@@ -70,6 +69,8 @@ export async function openEmbeddedStores(dataDir: string, o: OpenOptions): Promi
 
 /** Opens every store on the PostgreSQL database at `url`; several instances may share it. */
 export async function openPostgresStores(url: string, o: OpenOptions): Promise<Stores> {
+  // Loaded only when DATABASE_URL asks for it: the pg client costs memory an office on the embedded store need not pay.
+  const { openPostgres } = await import('./postgres/open.js');
   const pg = await openPostgres<InboundEvent, OutboundMessage>(url, { ...(o.clock ? { clock: o.clock } : {}), logger: o.logger });
   await pg.listening();
   return { kind: 'postgres', data: pg.data, queue: pg.queue, tokens: pg.tokens, activity: pg.activity, coordination: pg.coordination, loginAttempts: pg.loginAttempts, backup: null, close: () => pg.close() };
