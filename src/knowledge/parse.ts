@@ -177,7 +177,7 @@ export function parseEntryFile(
 
   if (!fm || problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine, draft };
   return {
-    entry: {
+    entry: withAnswerText({
       id: fm.id,
       category,
       question: fm.question,
@@ -192,11 +192,6 @@ export function parseEntryFile(
       validUntil: fm.valid_until ?? null,
       needsReview: fm.needs_review ?? null,
       answerParts: answer.parts,
-      // Joined when read (index builds, admin pages), not kept: at 10,000 entries a second copy of every answer
-      // cost tens of MB.
-      get answerText() {
-        return answer.parts.map((p) => p.text).filter((t) => t !== '').join('\n\n');
-      },
       file,
       lines: {
         question: source.lineOf(['question']),
@@ -207,7 +202,7 @@ export function parseEntryFile(
         validUntil: source.lineOf(['valid_until']),
         needsReview: source.lineOf(['needs_review']),
       },
-    },
+    }),
     problems,
     idLine,
     draft,
@@ -218,6 +213,22 @@ export function parseEntryFile(
  * The answer body: its dated blocks split out, variables filled in (unknown ones reported at their line), each part
  * rendered for chat, and the length checked on every day the shown text can change.
  */
+/**
+ * The entry as kept, with `answerText` joined from the parts each time it is read (index builds, admin pages) rather than kept: at
+ * 10,000 entries a second copy of every answer cost tens of MB. Defined out here so that the getter holds the parts
+ * alone, not the parser's scope (its YAML document).
+ */
+function withAnswerText(parsed: Omit<FaqEntry, 'answerText'>): FaqEntry {
+  // A copy made of new strings: the parsed ones are slices of the file's text and would keep all of it alive (at
+  // 10,000 entries, 100 MB of front matter and bodies held by their alternates).
+  const entry = structuredClone(parsed);
+  const parts = entry.answerParts;
+  return Object.defineProperty(entry, 'answerText', {
+    enumerable: true,
+    get: () => parts.map((p) => p.text).filter((t) => t !== '').join('\n\n'),
+  }) as FaqEntry;
+}
+
 function answerOf(file: string, body: string, firstLine: number, variables: Readonly<Record<string, string>>) {
   const { parts: raw, problems } = splitDated(file, body, firstLine);
   const error = (line: number, message: string) => problems.push({ file, line, message, severity: 'error' });
