@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { readKnowledgeDir } from '../knowledge/load.js';
 import { loadOutOfScope } from '../knowledge/out-of-scope.js';
@@ -122,24 +122,60 @@ export class LiveKnowledge {
     return { ok: false, edit, undone: ours, problems: result.problems.filter((p) => p.severity === 'error') };
   }
 
-  /** Watches the directory (recursively) and reloads `debounceMs` after the last change. Returns a stop function. */
+  /** Watches the directory and its category folders; reloads `debounceMs` after the last change. Returns a stop function. */
   watch(debounceMs = 300): () => void {
     let timer: NodeJS.Timeout | null = null;
-    let watcher: FSWatcher | null = null;
-    try {
-      watcher = watch(this.dir, { recursive: true }, (_event, file) => {
-        // Editors write temp and swap files; only knowledge files matter.
-        if (file && !/\.(md|ya?ml)$/i.test(String(file))) return;
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => void this.reload(), debounceMs);
-      });
-      watcher.on('error', (err) => this.logger.warn({ err }, 'knowledge directory watch failed'));
-    } catch (err) {
-      this.logger.warn({ err }, 'cannot watch the knowledge directory: changes need a restart');
-    }
+    const stop = watchFolders(this.dir, this.logger, (file) => {
+      // Editors write temp and swap files; only knowledge files matter.
+      if (!/\.(md|ya?ml)$/i.test(file)) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void this.reload(), debounceMs);
+    });
     return () => {
       if (timer) clearTimeout(timer);
-      watcher?.close();
+      stop();
     };
+  }
+}
+
+/**
+ * One watcher per folder (the knowledge directory and each category in it), not `recursive: true`: on Linux, Node 20
+ * implements that with a watcher per file, ten thousand inotify watches and handles for a large knowledge base.
+ * A folder created later (a new category) is watched from then on.
+ */
+function watchFolders(root: string, logger: Logger, changed: (file: string) => void): () => void {
+  const watchers = new Map<string, FSWatcher>();
+  const follow = (dir: string) => {
+    if (watchers.has(dir)) return;
+    try {
+      const watcher = watch(dir, (_event, file) => {
+        if (!file) return;
+        const name = String(file);
+        if (dir === root && isFolder(path.join(root, name))) follow(path.join(root, name));
+        changed(name);
+      });
+      watcher.on('error', (err) => logger.warn({ err, dir }, 'knowledge folder watch failed'));
+      watchers.set(dir, watcher);
+    } catch (err) {
+      logger.warn({ err, dir }, 'cannot watch a knowledge folder: its changes need a restart');
+    }
+  };
+  follow(root);
+  try {
+    for (const d of readdirSync(root, { withFileTypes: true })) if (d.isDirectory()) follow(path.join(root, d.name));
+  } catch (err) {
+    logger.warn({ err }, 'cannot list the knowledge directory to watch it');
+  }
+  return () => {
+    for (const w of watchers.values()) w.close();
+    watchers.clear();
+  };
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
