@@ -177,7 +177,7 @@ export function parseEntryFile(
 
   if (!fm || problems.some((p) => p.severity === 'error')) return { entry: null, problems, idLine, draft };
   return {
-    entry: withAnswerText({
+    entry: keptEntry({
       id: fm.id,
       category,
       question: fm.question,
@@ -213,15 +213,27 @@ export function parseEntryFile(
  * The answer body: its dated blocks split out, variables filled in (unknown ones reported at their line), each part
  * rendered for chat, and the length checked on every day the shown text can change.
  */
+// Tags, legal bases and categories repeat across entries: one string each, however many entries name it.
+const labels = new Map<string, string>();
+const LABELS_KEPT = 50_000;
+
+function shared(label: string): string {
+  const known = labels.get(label);
+  if (known !== undefined) return known;
+  if (labels.size >= LABELS_KEPT) labels.clear();
+  labels.set(label, label);
+  return label;
+}
+
 /**
- * The entry as kept, with `answerText` joined from the parts each time it is read (index builds, admin pages) rather than kept: at
- * 10,000 entries a second copy of every answer cost tens of MB. Defined out here so that the getter holds the parts
- * alone, not the parser's scope (its YAML document).
+ * The entry as kept. A copy made of new strings: the parsed ones are slices of the file's text and would keep all of
+ * it alive (at 10,000 entries, 100 MB of front matter held by the alternates). `answerText` is joined from the parts
+ * each time it is read (index builds, admin pages), not stored beside them; the getter is defined out here so that
+ * it holds the parts alone, not the parser's scope (its YAML document).
  */
-function withAnswerText(parsed: Omit<FaqEntry, 'answerText'>): FaqEntry {
-  // A copy made of new strings: the parsed ones are slices of the file's text and would keep all of it alive (at
-  // 10,000 entries, 100 MB of front matter and bodies held by their alternates).
-  const entry = structuredClone(parsed);
+function keptEntry(parsed: Omit<FaqEntry, 'answerText'>): FaqEntry {
+  const copy = structuredClone(parsed);
+  const entry: Omit<FaqEntry, 'answerText'> = { ...copy, category: shared(copy.category), tags: copy.tags.map(shared), legalBasis: copy.legalBasis.map(shared) };
   const parts = entry.answerParts;
   return Object.defineProperty(entry, 'answerText', {
     enumerable: true,
