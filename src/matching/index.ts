@@ -116,6 +116,33 @@ class FeatureTable {
     }
     return id;
   }
+
+  // Word pairs by their words' ids, so that building reads each pair of every question without making its string
+  // (millions at 10,000 entries); the string is made once, for a pair never seen.
+  private readonly pairIds: Array<Map<number, number> | undefined> = [];
+
+  /** The ids of a question's features (as featuresOf lists them), from its words' ids. */
+  idsOf(tokens: readonly Token[], wordIds: readonly number[]): number[] {
+    const out: number[] = [];
+    const seen = new Set<number>();
+    const push = (id: number) => {
+      if (!seen.has(id)) (seen.add(id), out.push(id));
+    };
+    tokens.forEach((t, i) => {
+      push(wordIds[i]!);
+      const next = tokens[i + 1];
+      if (next && !FUNCTION_WORDS.has(t.text) && !FUNCTION_WORDS.has(next.text)) push(this.pairId(wordIds[i]!, wordIds[i + 1]!, t.text, next.text));
+    });
+    return out;
+  }
+
+  private pairId(a: number, b: number, first: string, second: string): number {
+    let byNext = this.pairIds[a];
+    if (!byNext) this.pairIds[a] = byNext = new Map();
+    let id = byNext.get(b);
+    if (id === undefined) byNext.set(b, (id = this.id(`${first} ${second}`)));
+    return id;
+  }
 }
 
 /** Two ids as one number (ids stay below 2^24, so the key is an exact integer). */
@@ -129,7 +156,10 @@ export function unpair(key: number): [number, number] {
 
 class AccentTable {
   readonly forms = new Map<string, Map<string, number[]>>();
-  readonly pairs = new Map<number, Set<number>>();
+  // Adjacent spellings, by the first one's id: small integers, cheap to look up for every word of every question. A
+  // spelling folds to one word, so the word pair each stands for is known too (spellingWord).
+  private readonly nextSpellings: Array<Set<number> | undefined> = [];
+  private readonly spellingWord: number[] = [];
   readonly spellingIds = new Map<string, number>();
   readonly spellings: string[] = [];
 
@@ -157,16 +187,29 @@ class AccentTable {
       if (!list) byForm.set(t.spelling, (list = []));
       addEntry(list, entry);
       if (!wordIds) return;
-      // Numbers, not strings: this runs for every word of every question (millions at 10,000 entries).
       const spelled = this.spellingId(t.spelling);
+      this.spellingWord[spelled] = wordIds[i]!;
       if (previous >= 0) {
-        const key = pairKey(wordIds[i - 1]!, wordIds[i]!);
-        let set = this.pairs.get(key);
-        if (!set) this.pairs.set(key, (set = new Set()));
-        set.add(pairKey(previous, spelled));
+        let nexts = this.nextSpellings[previous];
+        if (!nexts) this.nextSpellings[previous] = nexts = new Set();
+        nexts.add(spelled);
       }
       previous = spelled;
     });
+  }
+
+  /** Word pair → how the knowledge base spells it (MatchIndex.accentPairs). */
+  pairs(): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    this.nextSpellings.forEach((nexts, first) => {
+      for (const second of nexts ?? []) {
+        const key = pairKey(this.spellingWord[first]!, this.spellingWord[second]!);
+        let list = out.get(key);
+        if (!list) out.set(key, (list = []));
+        list.push(pairKey(first, second));
+      }
+    });
+    return out;
   }
 }
 
@@ -189,8 +232,9 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
       const { content } = normalize(text);
       if (content.length === 0) continue;
       words.push(content.map((t) => t.text));
-      const ids = featuresOf(content).map((f) => table.id(f));
-      accentTable.add(content, e, content.map((t) => table.id(t.text)));
+      const wordIds = content.map((t) => table.id(t.text));
+      const ids = table.idsOf(content, wordIds);
+      accentTable.add(content, e, wordIds);
       ids.forEach((id) => addEntry(table.questionEntries[id]!, e));
       questionTexts.push(text);
       questionFeatures.add(ids);
@@ -260,7 +304,7 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     bodyPostings: packRows(table.bodyEntries),
     unknownIdf: Math.log(1 + n / 0.5),
     accents,
-    accentPairs: new Map([...accentTable.pairs].map(([pair, spelled]) => [pair, [...spelled]])),
+    accentPairs: accentTable.pairs(),
     spellingIds: accentTable.spellingIds,
     spellings: accentTable.spellings,
     vocabulary,

@@ -30,12 +30,13 @@ export interface Normalized {
 }
 
 // Domain tokens that punctuation stripping or folding would destroy ("C/O" would become "co" = "có").
-const PROTECT: ReadonlyArray<readonly [RegExp, string]> = [
-  [/(?<![\p{L}\p{N}])c\s*[/.]\s*o(?![\p{L}\p{N}])/gu, ' c_o '],
-  [/(?<![\p{L}\p{N}])24\s*\/\s*7(?![\p{L}\p{N}])/gu, ' 24_7 '],
-  [/(?<![\p{L}\p{N}])đ\s*\/\s*c(?![\p{L}\p{N}])/gu, ' dia chi '],
-  [/%/gu, ' phan tram '],
-  [/&/gu, ' va '],
+// Each with the characters it needs (one of): most texts have none of them, and a cheap search skips the pattern.
+const PROTECT: ReadonlyArray<readonly [readonly string[], RegExp, string]> = [
+  [['/', '.'], /(?<![\p{L}\p{N}])c\s*[/.]\s*o(?![\p{L}\p{N}])/gu, ' c_o '],
+  [['/'], /(?<![\p{L}\p{N}])24\s*\/\s*7(?![\p{L}\p{N}])/gu, ' 24_7 '],
+  [['/'], /(?<![\p{L}\p{N}])đ\s*\/\s*c(?![\p{L}\p{N}])/gu, ' dia chi '],
+  [['%'], /%/gu, ' phan tram '],
+  [['&'], /&/gu, ' va '],
 ];
 
 const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
@@ -69,7 +70,7 @@ const REWRITE_TOKENS = byFirstWord(
 
 function rawWords(text: string): string[] {
   let s = lowerNfc(text);
-  for (const [pattern, replacement] of PROTECT) s = s.replace(pattern, replacement);
+  for (const [needed, pattern, replacement] of PROTECT) if (needed.some((c) => s.includes(c))) s = s.replace(pattern, replacement);
   const words: string[] = [];
   for (const w of s.match(WORD) ?? []) {
     const m = NUMBER_UNIT.exec(w);
