@@ -49,9 +49,16 @@ describe('production build', () => {
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
     const unit = await readFile('deploy/hoanhmo-bot.service', 'utf8');
     const exec = /^ExecStart=\/usr\/bin\/(node .*)$/m.exec(unit)![1];
-    expect(pkg.scripts['start:prod']).toBe(`NODE_ENV=production ${exec}`);
-    expect(unit).toMatch(/^Environment=NODE_ENV=production$/m);
+    // `VAR=value … node ARGS`: each variable an Environment= line of both units, the same node command.
+    const [, assignments, command] = /^((?:\w+=\S+\s+)*)(node .*)$/.exec(pkg.scripts['start:prod']!)!;
+    expect(command).toBe(exec);
+    const variables = assignments!.trim().split(/\s+/);
+    expect(variables).toContain('NODE_ENV=production');
     const template = await readFile('deploy/hoanhmo-bot@.service', 'utf8');
+    for (const v of variables) {
+      expect(unit).toMatch(new RegExp(`^Environment=${v}$`, 'm'));
+      expect(template).toMatch(new RegExp(`^Environment=${v}$`, 'm'));
+    }
     expect(/^ExecStart=\/usr\/bin\/env PORT=%i \/usr\/bin\/(node .*)$/m.exec(template)![1]).toBe(exec);
   });
 });
