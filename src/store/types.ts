@@ -86,6 +86,13 @@ export interface DataStore {
   snapshot(): Promise<Schema>;
   /** Resolves when every change made so far is durable; with a user, at least that user's changes. */
   flush(who?: { readonly channel: ChannelName; readonly userId: string }): Promise<void>;
+  /**
+   * This instance processes the user's messages until letGo() (it holds their lease on a shared queue): the store
+   * may keep their conversation in memory meanwhile instead of reading it again for every change.
+   */
+  hold(who: { readonly channel: ChannelName; readonly userId: string }): void;
+  /** The user's changes made durable and what was kept of them forgotten: another instance may take them next. */
+  letGo(who: { readonly channel: ChannelName; readonly userId: string }): Promise<void>;
   close(): Promise<void>;
 }
 
