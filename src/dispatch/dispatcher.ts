@@ -10,6 +10,7 @@ import { GateClosedError, typingIfFree, type SendGate, type SendSlot } from './s
 
 export type InboundJournal = InboundQueue<InboundEvent, OutboundMessage>;
 type Pending = QueuedEvent<InboundEvent, OutboundMessage>;
+type Who = { channel: ChannelName; userId: string };
 
 /** An event as a webhook hands it over: a stable id for deduplication and the key that orders it. */
 export interface Delivery {
@@ -49,7 +50,7 @@ export interface DispatcherOptions {
   readonly shared?: boolean;
 }
 
-function userOf(event: InboundEvent): { channel: ChannelName; userId: string } {
+function userOf(event: InboundEvent): Who {
   return event.kind === 'message' ? { channel: event.message.channel, userId: event.message.userId } : { channel: event.channel, userId: event.userId };
 }
 
@@ -173,27 +174,36 @@ export class Dispatcher {
   private async work(lease: UserLease<InboundEvent, OutboundMessage>): Promise<void> {
     const renewal = setInterval(() => void lease.renew().catch(() => undefined), Math.max(1000, this.leaseMs / 3));
     renewal.unref();
-    let who: { channel: ChannelName; userId: string } | null = null;
+    let who: Who | null = null;
     let released = false;
     try {
       for (let events = lease.events; events.length > 0 && !this.stopping; ) {
-        for (const p of events) {
-          if (!who) {
-            who = userOf(p.event);
-            if (this.o.shared) this.o.conversations.hold(who.channel, who.userId);
-          }
+        const after: { events: Pending[] | null } = { events: null };
+        for (const [i, p] of events.entries()) {
+          const user = (who ??= this.hold(p));
           if (this.stopping) return;
+          // The last event is marked done with the look for new ones (or the letting go): one statement fewer. What
+          // this instance buffers for the user is written first, before another instance may take them.
+          const complete =
+            i < events.length - 1
+              ? (q: Pending) => this.complete(q, user)
+              : async (q: Pending) => {
+                  await this.flushConversation(user);
+                  after.events = await lease.finish(q.id);
+                };
           try {
-            await this.process(p);
+            await this.process(p, complete);
           } catch (err) {
             if (err instanceof GateClosedError) return;
             this.o.logger.error({ err, id: p.id }, 'event processing failed');
             await this.o.journal.done(p.id);
           }
         }
-        // What this instance buffers for the user is written before another instance may take them.
-        if (who) await this.flushConversation(who);
-        events = await lease.finish();
+        if (after.events === null) {
+          if (who) await this.flushConversation(who);
+          after.events = await lease.finish();
+        }
+        events = after.events;
         released = events.length === 0;
       }
     } finally {
@@ -203,18 +213,26 @@ export class Dispatcher {
     }
   }
 
+  /** The user of a lease, whose conversation this instance keeps while it holds them (on a shared queue). */
+  private hold(p: Pending): Who {
+    const who = userOf(p.event);
+    if (this.o.shared) this.o.conversations.hold(who.channel, who.userId);
+    return who;
+  }
+
   /** On a shared queue only: alone on its data, an instance keeps its write-behind (one write per interval). */
-  private async flushConversation(who: { channel: ChannelName; userId: string }): Promise<void> {
+  private async flushConversation(who: Who): Promise<void> {
     if (!this.o.shared) return;
     await this.o.conversations.flush(who.channel, who.userId).catch((err: unknown) => this.o.logger.warn({ err }, 'could not write a conversation'));
   }
 
   /** The event is finished, and its user's conversation written with it (in parallel: one round trip's wait). */
-  private async complete(p: Pending, who: { channel: ChannelName; userId: string }): Promise<void> {
+  private async complete(p: Pending, who: Who): Promise<void> {
     await Promise.all([this.o.journal.done(p.id), this.flushConversation(who)]);
   }
 
-  private async process(p: Pending): Promise<void> {
+  /** `complete` marks the event done (and writes its conversation): the caller knows how, see work(). */
+  private async process(p: Pending, complete: (p: Pending) => Promise<void>): Promise<void> {
     const who = userOf(p.event);
     const { channel, userId } = who;
     const adapter = this.o.channels.get(channel);
@@ -226,7 +244,7 @@ export class Dispatcher {
       }
       const result = await this.o.pipeline.handle(p.event);
       if (result === null || result.replies.length === 0) {
-        await this.complete(p, who);
+        await complete(p);
         return;
       }
       const now = (this.o.clock ?? Date.now)();
@@ -236,7 +254,7 @@ export class Dispatcher {
         sends = adapter.render(userId, result.replies, { author: 'bot', lastUserMessageAt: result.lastUserMessageAt, now });
       } catch (err) {
         await this.fail(channel, userId, result.replies.map((r) => ('text' in r ? r.text : '')).join('\n'), err);
-        await this.complete(p, who);
+        await complete(p);
         return;
       }
       await this.o.journal.plan(p.id, sends);
@@ -282,19 +300,19 @@ export class Dispatcher {
       // last send is recorded by the event's completion itself: one statement fewer per reply.
       try {
         if (p.sent < p.sends.length) await this.o.journal.sent(p.id, i);
-        else await this.finishReply(p, who, said);
+        else await this.finishReply(p, who, said, complete);
       } finally {
         slot?.release();
       }
       if (p.sent === p.sends.length) return;
     }
-    await this.finishReply(p, who, said);
+    await this.finishReply(p, who, said, complete);
   }
 
   /** The transcript is context for officers: written once for the whole reply, with the event's completion. */
-  private async finishReply(p: Pending, who: { channel: ChannelName; userId: string }, said: readonly string[]): Promise<void> {
+  private async finishReply(p: Pending, who: Who, said: readonly string[], complete: (p: Pending) => Promise<void>): Promise<void> {
     await this.o.conversations.said(who.channel, who.userId, 'bot', said, (this.o.clock ?? Date.now)());
-    await this.complete(p, who);
+    await complete(p);
   }
 
   private async fail(channel: ChannelName, userId: string, text: string, raw: unknown): Promise<void> {

@@ -231,7 +231,8 @@ export class Journal<E, S> implements InboundQueue<E, S> {
         return true;
       },
       release,
-      finish: async () => {
+      finish: async (done?: string) => {
+        if (done !== undefined) await this.done(done);
         if (!ours()) return [];
         const fresh = take();
         events.push(...fresh);

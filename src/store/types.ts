@@ -198,8 +198,9 @@ export interface UserLease<E, S> {
   /**
    * Lets go of the user unless events arrived since the claim or the last call: then the lease is kept and those are
    * returned (what more() then release() do, in one round trip on a shared database). Nothing when the lease was lost.
+   * `done`: the id of the user's last event handled, marked done in the same step (as InboundQueue.done).
    */
-  finish(): Promise<QueuedEvent<E, S>[]>;
+  finish(done?: string): Promise<QueuedEvent<E, S>[]>;
 }
 
 /** Zalo's token pair, shared by every instance: at most one refresh at a time across all of them. */

@@ -23,6 +23,8 @@ interface EventRow {
 const toEvent = <E, S>(r: EventRow): QueuedEvent<E, S> => ({ id: r.id, key: r.key, at: r.at, event: r.event as E, sends: r.sends as S[] | null, sent: r.sent });
 
 const EVENT_COLUMNS = 'id, seq, key, at, event, sends, sent';
+/** An event done at the time in parameter `at`: its text goes at once (only the id is needed afterwards, for deduplication). */
+const doneSet = (at: string) => `done_at = ${at}, event = NULL, sends = NULL, held_channel = NULL`;
 
 async function pendingOf(q: Queryable, key: string): Promise<EventRow[]> {
   const sql = `SELECT ${EVENT_COLUMNS} FROM inbound_events WHERE key = $1 AND done_at IS NULL AND held_channel IS NULL ORDER BY seq`;
@@ -104,9 +106,8 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
     await this.pool.query('UPDATE inbound_events SET sent = GREATEST(sent, $2) WHERE id = $1', [id, index + 1]);
   }
 
-  /** The text goes at once: only the id is needed afterwards, for deduplication. */
   async done(id: string): Promise<void> {
-    await this.pool.query('UPDATE inbound_events SET done_at = $2, event = NULL, sends = NULL, held_channel = NULL WHERE id = $1', [id, this.clock()]);
+    await this.pool.query({ name: 'queue-done', text: `UPDATE inbound_events SET ${doneSet('$2')} WHERE id = $1`, values: [id, this.clock()] });
   }
 
   /** The user leaves the waiting list too when this was all they had waiting (release() puts them back). */
@@ -257,12 +258,14 @@ class PostgresLease<E, S> implements UserLease<E, S> {
 
   /**
    * Events newer than those handed out keep the lease (renewed: the caller works on); without any, the lease goes as
-   * in release(). All in one statement, as long as the lease is still this claim's.
+   * in release(). All in one statement, with `done` marked done, as long as the lease is still this claim's.
    */
-  async finish(): Promise<QueuedEvent<E, S>[]> {
+  async finish(done?: string): Promise<QueuedEvent<E, S>[]> {
     const { rows } = await this.pool.query<EventRow>({
       name: 'queue-finish',
-      text: `WITH ours AS (
+      text: `WITH finished AS (
+         UPDATE inbound_events SET ${doneSet('$6')} WHERE id = $5
+       ), ours AS (
          SELECT key FROM user_leases WHERE key = $1 AND token = $2
        ), fresh AS (
          SELECT ${EVENT_COLUMNS} FROM inbound_events
@@ -272,11 +275,12 @@ class PostgresLease<E, S> implements UserLease<E, S> {
        ), released AS (
          DELETE FROM user_leases WHERE key = $1 AND token = $2 AND NOT EXISTS (SELECT 1 FROM fresh) RETURNING key
        ), unlisted AS (
+         -- The statement sees the event it marks done as it was: not counted as waiting.
          DELETE FROM waiting_users w USING released
-         WHERE w.key = released.key AND NOT EXISTS (SELECT 1 FROM inbound_events e WHERE e.key = w.key AND e.done_at IS NULL AND e.held_channel IS NULL)
+         WHERE w.key = released.key AND NOT EXISTS (SELECT 1 FROM inbound_events e WHERE e.key = w.key AND e.done_at IS NULL AND e.held_channel IS NULL AND e.id IS DISTINCT FROM $5)
        )
        SELECT * FROM fresh ORDER BY seq`,
-      values: [this.key, this.token, this.lastSeq, this.clock() + this.leaseMs],
+      values: [this.key, this.token, this.lastSeq, this.clock() + this.leaseMs, done ?? null, this.clock()],
     });
     const fresh = rows.map((r) => toEvent<E, S>(r));
     this.events = fresh;

@@ -129,6 +129,22 @@ export function queueContract(name: string, open: (clock: TestClock) => Promise<
       expect(ids(next?.events)).toEqual(['e4']);
     });
 
+    it('finishes a lease with its last event marked done in the same step', async () => {
+      const { store } = h();
+      await store.accept([ev('e1', 'u1')]);
+      const lease = (await store.claim('A', LEASE))!;
+      clock.advance(5);
+      await store.accept([ev('e2', 'u1')]);
+      expect(ids(await lease.finish('e1'))).toEqual(['e2']);
+      expect(ids(await store.unfinished())).toEqual(['e2']);
+      expect(await store.claim('B', LEASE)).toBeNull(); // still A's
+      expect(ids(await lease.finish('e2'))).toEqual([]);
+      expect(await store.unfinished()).toEqual([]);
+      expect(await store.claim('B', LEASE)).toBeNull();
+      await store.accept([ev('e3', 'u1')]);
+      expect(ids((await store.claim('B', LEASE))?.events)).toEqual(['e3']);
+    });
+
     it('finishes a lease taken over by another claim with nothing: the events are the new holder’s', async () => {
       const { store } = h();
       await store.accept([ev('e1', 'u1')]);
