@@ -6,10 +6,11 @@ import type { Conversations } from '../store/conversations.js';
 import type { InboundQueue, QueuedEvent, UserLease } from '../store/types.js';
 import type { Pipeline } from './pipeline.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
-import { GateClosedError, typingIfFree, type SendGate } from './send-gate.js';
+import { GateClosedError, typingIfFree, type SendGate, type SendSlot } from './send-gate.js';
 
 export type InboundJournal = InboundQueue<InboundEvent, OutboundMessage>;
 type Pending = QueuedEvent<InboundEvent, OutboundMessage>;
+type Who = { channel: ChannelName; userId: string };
 
 /** An event as a webhook hands it over: a stable id for deduplication and the key that orders it. */
 export interface Delivery {
@@ -38,13 +39,18 @@ export interface DispatcherOptions {
   /** Users worked on at once (each user's events one after another). */
   readonly maxUsers?: number;
   /**
+   * Users claimed at most by one call to the queue (one round trip on PostgreSQL). Small enough that one instance
+   * does not take every waiting user while another sits idle.
+   */
+  readonly claimBatch?: number;
+  /**
    * Another instance may take the user next (a shared queue): what this instance buffers for them is written before
    * the lease is let go. Alone on its data, an instance keeps its write-behind (one write per interval, not per user).
    */
   readonly shared?: boolean;
 }
 
-function userOf(event: InboundEvent): { channel: ChannelName; userId: string } {
+function userOf(event: InboundEvent): Who {
   return event.kind === 'message' ? { channel: event.message.channel, userId: event.message.userId } : { channel: event.channel, userId: event.userId };
 }
 
@@ -150,14 +156,17 @@ export class Dispatcher {
   }
 
   private async fill(): Promise<void> {
-    while (!this.stopping && this.active.size < (this.o.maxUsers ?? 256)) {
-      const lease = await this.o.journal.claim(this.owner, this.leaseMs);
-      if (!lease) return;
-      const work = this.work(lease).finally(() => {
-        this.active.delete(work);
-        this.kick();
-      });
-      this.active.add(work);
+    const max = this.o.maxUsers ?? 256;
+    while (!this.stopping && this.active.size < max) {
+      const leases = await this.o.journal.claimSome(this.owner, this.leaseMs, Math.min(this.o.claimBatch ?? 1, max - this.active.size));
+      if (leases.length === 0) return;
+      for (const lease of leases) {
+        const work = this.work(lease).finally(() => {
+          this.active.delete(work);
+          this.kick();
+        });
+        this.active.add(work);
+      }
     }
   }
 
@@ -165,31 +174,67 @@ export class Dispatcher {
   private async work(lease: UserLease<InboundEvent, OutboundMessage>): Promise<void> {
     const renewal = setInterval(() => void lease.renew().catch(() => undefined), Math.max(1000, this.leaseMs / 3));
     renewal.unref();
-    let who: { channel: ChannelName; userId: string } | null = null;
+    let who: Who | null = null;
+    let released = false;
     try {
-      for (let events = lease.events; events.length > 0 && !this.stopping; events = await lease.more()) {
-        for (const p of events) {
-          who ??= userOf(p.event);
+      for (let events = lease.events; events.length > 0 && !this.stopping; ) {
+        const after: { events: Pending[] | null } = { events: null };
+        for (const [i, p] of events.entries()) {
+          const user = (who ??= this.hold(p));
           if (this.stopping) return;
+          // The last event is marked done with the look for new ones (or the letting go): one statement fewer. What
+          // this instance buffers for the user is written first, before another instance may take them.
+          const complete =
+            i < events.length - 1
+              ? (q: Pending) => this.complete(q, user)
+              : async (q: Pending) => {
+                  await this.flushConversation(user);
+                  after.events = await lease.finish(q.id);
+                };
           try {
-            await this.process(p);
+            await this.process(p, complete);
           } catch (err) {
             if (err instanceof GateClosedError) return;
             this.o.logger.error({ err, id: p.id }, 'event processing failed');
             await this.o.journal.done(p.id);
           }
         }
+        if (after.events === null) {
+          if (who) await this.flushConversation(who);
+          after.events = await lease.finish();
+        }
+        events = after.events;
+        released = events.length === 0;
       }
     } finally {
       clearInterval(renewal);
-      // What this instance still buffers for the user is written before another instance may take them.
-      if (who && this.o.shared) await this.o.conversations.flush(who.channel, who.userId).catch((err: unknown) => this.o.logger.warn({ err }, 'could not write a conversation'));
-      await lease.release().catch((err: unknown) => this.o.logger.warn({ err }, 'could not release a user lease'));
+      if (who && this.o.shared) await this.o.conversations.letGo(who.channel, who.userId).catch((err: unknown) => this.o.logger.warn({ err }, 'could not write a conversation'));
+      if (!released) await lease.release().catch((err: unknown) => this.o.logger.warn({ err }, 'could not release a user lease'));
     }
   }
 
-  private async process(p: Pending): Promise<void> {
-    const { channel, userId } = userOf(p.event);
+  /** The user of a lease, whose conversation this instance keeps while it holds them (on a shared queue). */
+  private hold(p: Pending): Who {
+    const who = userOf(p.event);
+    if (this.o.shared) this.o.conversations.hold(who.channel, who.userId);
+    return who;
+  }
+
+  /** On a shared queue only: alone on its data, an instance keeps its write-behind (one write per interval). */
+  private async flushConversation(who: Who): Promise<void> {
+    if (!this.o.shared) return;
+    await this.o.conversations.flush(who.channel, who.userId).catch((err: unknown) => this.o.logger.warn({ err }, 'could not write a conversation'));
+  }
+
+  /** The event is finished, and its user's conversation written with it (in parallel: one round trip's wait). */
+  private async complete(p: Pending, who: Who): Promise<void> {
+    await Promise.all([this.o.journal.done(p.id), this.flushConversation(who)]);
+  }
+
+  /** `complete` marks the event done (and writes its conversation): the caller knows how, see work(). */
+  private async process(p: Pending, complete: (p: Pending) => Promise<void>): Promise<void> {
+    const who = userOf(p.event);
+    const { channel, userId } = who;
     const adapter = this.o.channels.get(channel);
     const gate = this.o.gates.get(channel);
     if (p.sends === null) {
@@ -199,7 +244,7 @@ export class Dispatcher {
       }
       const result = await this.o.pipeline.handle(p.event);
       if (result === null || result.replies.length === 0) {
-        await this.o.journal.done(p.id);
+        await complete(p);
         return;
       }
       const now = (this.o.clock ?? Date.now)();
@@ -209,7 +254,7 @@ export class Dispatcher {
         sends = adapter.render(userId, result.replies, { author: 'bot', lastUserMessageAt: result.lastUserMessageAt, now });
       } catch (err) {
         await this.fail(channel, userId, result.replies.map((r) => ('text' in r ? r.text : '')).join('\n'), err);
-        await this.o.journal.done(p.id);
+        await complete(p);
         return;
       }
       await this.o.journal.plan(p.id, sends);
@@ -218,10 +263,10 @@ export class Dispatcher {
     const said: string[] = [];
     for (let i = p.sent; i < p.sends.length; i++) {
       const message = p.sends[i]!;
+      let slot: SendSlot | null;
       try {
         if (!adapter) throw new SendError('not-configured', `kênh ${channel} chưa được cấu hình`);
-        // The slot is held until the send is recorded, so a crash can repeat only the sends of the slots in use.
-        const slot = await withRetry(
+        slot = await withRetry(
           async () => {
             const held = gate ? await gate.acquire() : null;
             try {
@@ -236,13 +281,6 @@ export class Dispatcher {
           undefined,
           (err, attempt) => this.o.logger.warn({ channel, attempt, kind: err.kind, code: err.code }, 'send failed, retrying'),
         );
-        try {
-          await this.o.journal.sent(p.id, i);
-          p.sent = i + 1;
-          said.push(message.text);
-        } finally {
-          slot?.release();
-        }
       } catch (err) {
         if (err instanceof GateClosedError) throw err; // shutting down: resumed from here after the restart
         if (err instanceof SendError && err.kind === 'auth' && adapter?.holdOnAuthFailure) {
@@ -256,10 +294,25 @@ export class Dispatcher {
         await this.fail(channel, userId, p.sends.slice(i).map((m) => m.text).join('\n'), err);
         break;
       }
+      said.push(message.text);
+      p.sent = i + 1;
+      // The slot is held until the send is recorded, so a crash can repeat only the sends of the slots in use. The
+      // last send is recorded by the event's completion itself: one statement fewer per reply.
+      try {
+        if (p.sent < p.sends.length) await this.o.journal.sent(p.id, i);
+        else await this.finishReply(p, who, said, complete);
+      } finally {
+        slot?.release();
+      }
+      if (p.sent === p.sends.length) return;
     }
-    // The transcript is context for officers: written once for the whole reply.
-    await this.o.conversations.said(channel, userId, 'bot', said, (this.o.clock ?? Date.now)());
-    await this.o.journal.done(p.id);
+    await this.finishReply(p, who, said, complete);
+  }
+
+  /** The transcript is context for officers: written once for the whole reply, with the event's completion. */
+  private async finishReply(p: Pending, who: Who, said: readonly string[], complete: (p: Pending) => Promise<void>): Promise<void> {
+    await this.o.conversations.said(who.channel, who.userId, 'bot', said, (this.o.clock ?? Date.now)());
+    await complete(p);
   }
 
   private async fail(channel: ChannelName, userId: string, text: string, raw: unknown): Promise<void> {

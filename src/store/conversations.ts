@@ -93,6 +93,16 @@ export class Conversations implements ConversationStates {
     return this.store.flush({ channel, userId });
   }
 
+  /** This instance processes the user's messages now (see DataStore.hold). */
+  hold(channel: ChannelName, userId: string): void {
+    this.store.hold({ channel, userId });
+  }
+
+  /** Before another instance may take the user's next message. */
+  letGo(channel: ChannelName, userId: string): Promise<void> {
+    return this.store.letGo({ channel, userId });
+  }
+
   deliveryFailed(failure: DeliveryFailure): Promise<void> {
     return this.store.addDeliveryFailure(failure);
   }

@@ -213,6 +213,9 @@ export class Journal<E, S> implements InboundQueue<E, S> {
       return fresh;
     };
     const events = take();
+    const release = async () => {
+      if (ours()) this.leases.delete(key);
+    };
     return {
       key,
       events,
@@ -227,10 +230,23 @@ export class Journal<E, S> implements InboundQueue<E, S> {
         this.leases.set(key, { token, until: this.clock() + leaseMs });
         return true;
       },
-      release: async () => {
-        if (ours()) this.leases.delete(key);
+      release,
+      finish: async (done?: string) => {
+        if (done !== undefined) await this.done(done);
+        if (!ours()) return [];
+        const fresh = take();
+        events.push(...fresh);
+        if (fresh.length === 0) await release();
+        return fresh;
       },
     };
+  }
+
+  /** In memory a claim costs nothing: one after another. */
+  async claimSome(owner: string, leaseMs: number, max: number): Promise<UserLease<E, S>[]> {
+    const leases: UserLease<E, S>[] = [];
+    for (let lease; leases.length < max && (lease = await this.claim(owner, leaseMs)); ) leases.push(lease);
+    return leases;
   }
 
   async hold(id: string, channel: string): Promise<void> {

@@ -257,6 +257,13 @@ export class LowdbDataStore implements DataStore {
     return this.store.flush();
   }
 
+  /** Alone on its file, this store always has every conversation in memory. */
+  hold(): void {}
+
+  letGo(): Promise<void> {
+    return this.store.flush();
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }

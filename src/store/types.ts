@@ -86,6 +86,13 @@ export interface DataStore {
   snapshot(): Promise<Schema>;
   /** Resolves when every change made so far is durable; with a user, at least that user's changes. */
   flush(who?: { readonly channel: ChannelName; readonly userId: string }): Promise<void>;
+  /**
+   * This instance processes the user's messages until letGo() (it holds their lease on a shared queue): the store
+   * may keep their conversation in memory meanwhile instead of reading it again for every change.
+   */
+  hold(who: { readonly channel: ChannelName; readonly userId: string }): void;
+  /** The user's changes made durable and what was kept of them forgotten: another instance may take them next. */
+  letGo(who: { readonly channel: ChannelName; readonly userId: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -150,6 +157,11 @@ export interface InboundQueue<E, S> {
    * `prefer` tries that key first (the events just accepted here).
    */
   claim(owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null>;
+  /**
+   * Up to `max` users at once, each as claim() takes one, oldest waiting first: on a shared database one round trip
+   * instead of one per user, so a busy instance is not limited by how fast it can claim one after another.
+   */
+  claimSome(owner: string, leaseMs: number, max: number): Promise<UserLease<E, S>[]>;
   plan(id: string, sends: readonly S[]): Promise<void>;
   sent(id: string, index: number): Promise<void>;
   done(id: string): Promise<void>;
@@ -183,6 +195,12 @@ export interface UserLease<E, S> {
   /** Extends the lease (long sends); false when it was lost (another instance took the user over). */
   renew(): Promise<boolean>;
   release(): Promise<void>;
+  /**
+   * Lets go of the user unless events arrived since the claim or the last call: then the lease is kept and those are
+   * returned (what more() then release() do, in one round trip on a shared database). Nothing when the lease was lost.
+   * `done`: the id of the user's last event handled, marked done in the same step (as InboundQueue.done).
+   */
+  finish(done?: string): Promise<QueuedEvent<E, S>[]>;
 }
 
 /** Zalo's token pair, shared by every instance: at most one refresh at a time across all of them. */

@@ -121,6 +121,76 @@ describe.skipIf(!url)('PostgreSQL: several instances on one database', () => {
     expect(await b.queue.unfinished()).toEqual([]);
   });
 
+  it('claims users in batches while events keep arriving: each user in order, every event once, nobody on two workers', async () => {
+    await twoInstances();
+    const users = Array.from({ length: 30 }, (_, i) => `u${i}`);
+    const all = [0, 1, 2, 3].flatMap((round) => users.map((u) => ev(`${u}-${round}`, u)));
+    await a.queue.accept(all.slice(0, users.length));
+    // The rest arrives while the workers run, so that leases end with finish() finding new events.
+    const arriving = (async () => {
+      for (let i = users.length; i < all.length; i += 5) {
+        await (i % 2 ? a : b).queue.accept(all.slice(i, i + 5));
+        await pause(2);
+      }
+    })();
+    const active = new Set<string>();
+    const handled: string[] = [];
+    let overlaps = 0;
+    const work = async (stores: Stores, lease: NonNullable<Awaited<ReturnType<Stores['queue']['claim']>>>) => {
+      if (active.has(lease.key)) overlaps++;
+      active.add(lease.key);
+      for (let events = lease.events; events.length > 0; ) {
+        for (const e of events) {
+          await pause(Math.random() * 3);
+          handled.push(e.id);
+          await stores.queue.done(e.id);
+        }
+        // Out of the set before the lease may go: another worker may take the user the moment it does.
+        active.delete(lease.key);
+        events = await lease.finish();
+        if (events.length > 0) active.add(lease.key);
+      }
+    };
+    const worker = async (stores: Stores, name: string) => {
+      for (let idle = 0; idle < 20; ) {
+        const leases = await stores.queue.claimSome(name, LEASE, 4);
+        if (leases.length === 0) {
+          idle++;
+          await pause(5);
+          continue;
+        }
+        idle = 0;
+        await Promise.all(leases.map((lease) => work(stores, lease)));
+      }
+    };
+    await Promise.all([arriving, ...Array.from({ length: 4 }, (_, i) => worker(i % 2 ? a : b, `${i % 2 ? 'A' : 'B'}-${i}`))]);
+    expect(overlaps).toBe(0);
+    expect([...handled].sort()).toEqual(all.map((e) => e.id).sort());
+    for (const u of users) expect(handled.filter((id) => id.startsWith(`${u}-`))).toEqual([0, 1, 2, 3].map((r) => `${u}-${r}`));
+    expect(await b.queue.unfinished()).toEqual([]);
+  });
+
+  it("keeps a held user's conversation between writes without losing another instance's change to it", async () => {
+    await twoInstances();
+    const who = { channel: 'zalo', userId: 'z-1' } as const;
+    const line = (text: string) => (r: { transcript: Array<{ at: number; from: 'user' | 'bot' | 'officer'; text: string }> }) => void r.transcript.push({ at: 1_000, from: 'user', text });
+    a.data.hold(who);
+    await a.data.updateConversation('zalo', 'z-1', line('một'), { lazy: true });
+    await a.data.flush(who);
+    // Another instance changes the row directly (an officer hands the conversation back) while A holds the user.
+    await b.data.updateConversation('zalo', 'z-1', (r) => void (r.pausedUntil = 42));
+    await a.data.updateConversation('zalo', 'z-1', line('hai'), { lazy: true });
+    await a.data.flush(who);
+    await a.data.updateConversation('zalo', 'z-1', line('ba'), { lazy: true });
+    await a.data.letGo(who);
+    const stored = await b.data.conversation('zalo', 'z-1');
+    expect(stored?.transcript.map((i) => i.text)).toEqual(['một', 'hai', 'ba']);
+    expect(stored?.pausedUntil).toBe(42);
+    // Let go: A reads the row again, with what B changes next.
+    await b.data.updateConversation('zalo', 'z-1', (r) => void (r.pausedUntil = 0));
+    expect((await a.data.conversation('zalo', 'z-1'))?.pausedUntil).toBe(0);
+  });
+
   it("takes over a dead instance's user after the lease, from the progress it recorded", async () => {
     await twoInstances();
     await a.queue.accept([ev('m1', 'u1'), ev('m2', 'u1')]);

@@ -41,7 +41,9 @@ export class PostgresDataStore implements DataStore {
     if (options.lazy) return this.buffer.change(channel, userId, change);
     // In order after what this instance buffered for the user.
     await this.buffer.flush(channel, userId);
-    return conversations.updateConversation(this.pool, channel, userId, change);
+    const record = await conversations.updateConversation(this.pool, channel, userId, change);
+    await this.buffer.stale(channel, userId);
+    return record;
   }
 
   ticket(id: number): Promise<Ticket | null> {
@@ -168,6 +170,14 @@ export class PostgresDataStore implements DataStore {
   /** Every buffered change written; with a user, only that user's (before another instance may take them). */
   flush(who?: { readonly channel: ChannelName; readonly userId: string }): Promise<void> {
     return who ? this.buffer.flush(who.channel, who.userId) : this.buffer.flush();
+  }
+
+  hold(who: { readonly channel: ChannelName; readonly userId: string }): void {
+    this.buffer.hold(who.channel, who.userId);
+  }
+
+  letGo(who: { readonly channel: ChannelName; readonly userId: string }): Promise<void> {
+    return this.buffer.letGo(who.channel, who.userId);
   }
 
   close(): Promise<void> {

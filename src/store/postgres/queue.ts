@@ -23,6 +23,8 @@ interface EventRow {
 const toEvent = <E, S>(r: EventRow): QueuedEvent<E, S> => ({ id: r.id, key: r.key, at: r.at, event: r.event as E, sends: r.sends as S[] | null, sent: r.sent });
 
 const EVENT_COLUMNS = 'id, seq, key, at, event, sends, sent';
+/** An event done at the time in parameter `at`: its text goes at once (only the id is needed afterwards, for deduplication). */
+const doneSet = (at: string) => `done_at = ${at}, event = NULL, sends = NULL, held_channel = NULL`;
 
 async function pendingOf(q: Queryable, key: string): Promise<EventRow[]> {
   const sql = `SELECT ${EVENT_COLUMNS} FROM inbound_events WHERE key = $1 AND done_at IS NULL AND held_channel IS NULL ORDER BY seq`;
@@ -66,27 +68,34 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
   }
 
   async claim(owner: string, leaseMs: number, prefer?: string): Promise<UserLease<E, S> | null> {
+    if (prefer !== undefined) {
+      const [preferred] = await this.claimUsers(owner, leaseMs, 1, prefer);
+      if (preferred) return preferred;
+    }
+    const [lease] = await this.claimUsers(owner, leaseMs, 1);
+    return lease ?? null;
+  }
+
+  claimSome(owner: string, leaseMs: number, max: number): Promise<UserLease<E, S>[]> {
+    return this.claimUsers(owner, leaseMs, max);
+  }
+
+  /**
+   * Users lost to another instance claiming in the same instant are passed over and the claim tried again (a few
+   * times: the caller polls anyway), so a race does not leave this instance idle while others wait.
+   */
+  private async claimUsers(owner: string, leaseMs: number, max: number, key?: string): Promise<UserLease<E, S>[]> {
     await this.repairNowAndThen();
     const lost: string[] = [];
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const token = randomUUID();
-      const result = await this.tryClaim({ owner, token, leaseMs, now: this.clock() }, lost, prefer);
-      if (result === null) return null;
-      if (result.rows) return new PostgresLease<E, S>(this.pool, this.clock, result.key, token, leaseMs, result.rows);
-      lost.push(result.key); // another instance took this user a moment ago: look for someone else
+      const claimed = await claimWithEvents(this.pool, { owner, token, leaseMs, now: this.clock(), max }, lost, key);
+      const leases = claimed.filter((c) => c.rows !== null).map((c) => new PostgresLease<E, S>(this.pool, this.clock, c.key, token, leaseMs, c.rows!));
+      const raced = claimed.filter((c) => c.rows === null);
+      if (leases.length > 0 || raced.length === 0) return leases;
+      lost.push(...raced.map((c) => c.key));
     }
-    return null;
-  }
-
-  /**
-   * Picks a free user and takes the lease in one statement, then reads the user's events: two round trips (a claim
-   * happens for nearly every message). `rows` null: another instance took that user in the same instant.
-   */
-  private async tryClaim(lease: Omit<Lease, 'key'>, lost: readonly string[], prefer?: string): Promise<{ key: string; rows: EventRow[] | null } | null> {
-    const preferred = prefer !== undefined && !lost.includes(prefer) ? await candidateAndLease(this.pool, lease, lost, prefer) : null;
-    const picked = preferred ?? (await candidateAndLease(this.pool, lease, lost));
-    if (picked === null) return null;
-    return { key: picked.key, rows: picked.leased ? await pendingOf(this.pool, picked.key) : null };
+    return [];
   }
 
   async plan(id: string, sends: readonly S[]): Promise<void> {
@@ -97,9 +106,8 @@ export class PostgresQueue<E, S> implements InboundQueue<E, S> {
     await this.pool.query('UPDATE inbound_events SET sent = GREATEST(sent, $2) WHERE id = $1', [id, index + 1]);
   }
 
-  /** The text goes at once: only the id is needed afterwards, for deduplication. */
   async done(id: string): Promise<void> {
-    await this.pool.query('UPDATE inbound_events SET done_at = $2, event = NULL, sends = NULL, held_channel = NULL WHERE id = $1', [id, this.clock()]);
+    await this.pool.query({ name: 'queue-done', text: `UPDATE inbound_events SET ${doneSet('$2')} WHERE id = $1`, values: [id, this.clock()] });
   }
 
   /** The user leaves the waiting list too when this was all they had waiting (release() puts them back). */
@@ -165,38 +173,56 @@ function dedupe<T extends { readonly id: string }>(events: readonly T[]): T[] {
   return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
 }
 
-interface Lease {
-  readonly key: string;
+interface Claim {
   readonly owner: string;
   readonly token: string;
   readonly now: number;
   readonly leaseMs: number;
+  /** Users claimed at most by this statement. */
+  readonly max: number;
+}
+
+/** A user picked by a claim: their pending events when the lease is ours, null when another instance won the race. */
+interface Claimed {
+  readonly key: string;
+  readonly rows: EventRow[] | null;
 }
 
 /**
- * The oldest unfinished, unheld event of a user nobody holds a live lease on, and that user's lease taken, in one
- * statement. SKIP LOCKED: instances claiming at the same moment pass over the event another one is looking at
- * instead of queueing behind it. The upsert locks the lease row, so of two instances racing for one user the second
- * sees the first's fresh lease and gets `leased: false`.
+ * The users whose oldest unfinished, unheld event waits longest and whom nobody holds a live lease on, their leases
+ * taken, and their pending events: one statement, one round trip (a claim happens for nearly every message). SKIP
+ * LOCKED: instances claiming at the same moment pass over the users another one is looking at instead of queueing
+ * behind it. The upsert locks the lease row, so of two instances racing for one user the second sees the first's
+ * fresh lease and gets no events for them. The events are those committed when the statement began: later ones are
+ * found by the lease's finish().
  */
-async function candidateAndLease(q: Queryable, l: Omit<Lease, 'key'>, lost: readonly string[], key?: string): Promise<{ key: string; leased: boolean } | null> {
-  const { rows } = await q.query<{ key: string; leased: string | null }>(
-    `WITH candidate AS (
-       SELECT w.key FROM waiting_users w
+async function claimWithEvents(q: Queryable, c: Claim, lost: readonly string[], key?: string): Promise<Claimed[]> {
+  const { rows } = await q.query<EventRow & { candidate: string; leased: boolean }>({
+    name: 'queue-claim',
+    text: `WITH candidate AS (
+       SELECT w.key, w.since_seq FROM waiting_users w
        WHERE ($3::text IS NULL OR w.key = $3) AND w.key <> ALL($2::text[])
          AND NOT EXISTS (SELECT 1 FROM user_leases l WHERE l.key = w.key AND l.expires_at > $1)
          AND EXISTS (SELECT 1 FROM inbound_events e WHERE e.key = w.key AND e.done_at IS NULL AND e.held_channel IS NULL)
-       ORDER BY w.since_seq LIMIT 1 FOR UPDATE SKIP LOCKED
+       ORDER BY w.since_seq LIMIT $7 FOR UPDATE SKIP LOCKED
      ), lease AS (
        INSERT INTO user_leases (key, owner, token, expires_at) SELECT key, $4, $5, $6::bigint FROM candidate
        ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, expires_at = EXCLUDED.expires_at
        WHERE user_leases.expires_at <= $1
        RETURNING key
      )
-     SELECT candidate.key, lease.key AS leased FROM candidate LEFT JOIN lease ON true`,
-    [l.now, lost, key ?? null, l.owner, l.token, l.now + l.leaseMs],
-  );
-  return rows[0] ? { key: rows[0].key, leased: rows[0].leased !== null } : null;
+     SELECT c.key AS candidate, l.key IS NOT NULL AS leased, ${EVENT_COLUMNS.split(', ').map((col) => `e.${col}`).join(', ')}
+     FROM candidate c LEFT JOIN lease l ON l.key = c.key
+     LEFT JOIN inbound_events e ON l.key IS NOT NULL AND e.key = c.key AND e.done_at IS NULL AND e.held_channel IS NULL
+     ORDER BY c.since_seq, e.seq`,
+    values: [c.now, lost, key ?? null, c.owner, c.token, c.now + c.leaseMs, c.max],
+  });
+  const byKey = new Map<string, EventRow[] | null>();
+  for (const r of rows) {
+    if (!byKey.has(r.candidate)) byKey.set(r.candidate, r.leased ? [] : null);
+    if (r.id !== null) byKey.get(r.candidate)!.push(r);
+  }
+  return [...byKey].map(([k, events]) => ({ key: k, rows: events }));
 }
 
 class PostgresLease<E, S> implements UserLease<E, S> {
@@ -228,6 +254,38 @@ class PostgresLease<E, S> implements UserLease<E, S> {
   async renew(): Promise<boolean> {
     const { rowCount } = await this.pool.query('UPDATE user_leases SET expires_at = $3 WHERE key = $1 AND token = $2', [this.key, this.token, this.clock() + this.leaseMs]);
     return rowCount === 1;
+  }
+
+  /**
+   * Events newer than those handed out keep the lease (renewed: the caller works on); without any, the lease goes as
+   * in release(). All in one statement, with `done` marked done, as long as the lease is still this claim's.
+   */
+  async finish(done?: string): Promise<QueuedEvent<E, S>[]> {
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'queue-finish',
+      text: `WITH finished AS (
+         UPDATE inbound_events SET ${doneSet('$6')} WHERE id = $5
+       ), ours AS (
+         SELECT key FROM user_leases WHERE key = $1 AND token = $2
+       ), fresh AS (
+         SELECT ${EVENT_COLUMNS} FROM inbound_events
+         WHERE key = $1 AND seq > $3 AND done_at IS NULL AND held_channel IS NULL AND EXISTS (SELECT 1 FROM ours)
+       ), renewed AS (
+         UPDATE user_leases SET expires_at = $4 WHERE key = $1 AND token = $2 AND EXISTS (SELECT 1 FROM fresh)
+       ), released AS (
+         DELETE FROM user_leases WHERE key = $1 AND token = $2 AND NOT EXISTS (SELECT 1 FROM fresh) RETURNING key
+       ), unlisted AS (
+         -- The statement sees the event it marks done as it was: not counted as waiting.
+         DELETE FROM waiting_users w USING released
+         WHERE w.key = released.key AND NOT EXISTS (SELECT 1 FROM inbound_events e WHERE e.key = w.key AND e.done_at IS NULL AND e.held_channel IS NULL AND e.id IS DISTINCT FROM $5)
+       )
+       SELECT * FROM fresh ORDER BY seq`,
+      values: [this.key, this.token, this.lastSeq, this.clock() + this.leaseMs, done ?? null, this.clock()],
+    });
+    const fresh = rows.map((r) => toEvent<E, S>(r));
+    this.events = fresh;
+    this.lastSeq = Math.max(this.lastSeq, ...rows.map((r) => r.seq));
+    return fresh;
   }
 
   /** Lets go of the user, who leaves the waiting list when nothing of theirs is left to do. */

@@ -91,6 +91,72 @@ export function queueContract(name: string, open: (clock: TestClock) => Promise<
       expect((await store.claim('B', LEASE))?.key).toBe('u2');
     });
 
+    it("claims several users at once, oldest waiting first, each with that user's events in order and nobody twice", async () => {
+      const { store } = h();
+      for (const [id, key] of [['e1', 'u1'], ['e2', 'u2'], ['e3', 'u1'], ['e4', 'u3'], ['e5', 'u2'], ['e6', 'u4']] as const) {
+        await store.accept([ev(id, key)]);
+        clock.advance(10);
+      }
+      const first = await store.claimSome('A', LEASE, 3);
+      expect(first.map((l) => [l.key, ids(l.events)])).toEqual([
+        ['u1', ['e1', 'e3']],
+        ['u2', ['e2', 'e5']],
+        ['u3', ['e4']],
+      ]);
+      const second = await store.claimSome('B', LEASE, 3);
+      expect(second.map((l) => [l.key, ids(l.events)])).toEqual([['u4', ['e6']]]);
+      expect(await store.claimSome('C', LEASE, 3)).toEqual([]);
+      expect(await store.claim('C', LEASE)).toBeNull();
+    });
+
+    it('finishes a lease: what arrived meanwhile keeps it, in order; with nothing new the user is let go', async () => {
+      const { store } = h();
+      await store.accept([ev('e1', 'u1')]);
+      const lease = (await store.claim('A', LEASE))!;
+      await store.done('e1');
+      clock.advance(5);
+      await store.accept([ev('e2', 'u1')]);
+      clock.advance(5);
+      await store.accept([ev('e3', 'u1')]);
+      expect(ids(await lease.finish())).toEqual(['e2', 'e3']);
+      expect(await store.claim('B', LEASE)).toBeNull(); // still A's
+      await store.done('e2');
+      await store.done('e3');
+      expect(ids(await lease.finish())).toEqual([]);
+      await store.accept([ev('e4', 'u1')]);
+      const next = await store.claim('B', LEASE);
+      expect(next?.key).toBe('u1');
+      expect(ids(next?.events)).toEqual(['e4']);
+    });
+
+    it('finishes a lease with its last event marked done in the same step', async () => {
+      const { store } = h();
+      await store.accept([ev('e1', 'u1')]);
+      const lease = (await store.claim('A', LEASE))!;
+      clock.advance(5);
+      await store.accept([ev('e2', 'u1')]);
+      expect(ids(await lease.finish('e1'))).toEqual(['e2']);
+      expect(ids(await store.unfinished())).toEqual(['e2']);
+      expect(await store.claim('B', LEASE)).toBeNull(); // still A's
+      expect(ids(await lease.finish('e2'))).toEqual([]);
+      expect(await store.unfinished()).toEqual([]);
+      expect(await store.claim('B', LEASE)).toBeNull();
+      await store.accept([ev('e3', 'u1')]);
+      expect(ids((await store.claim('B', LEASE))?.events)).toEqual(['e3']);
+    });
+
+    it('finishes a lease taken over by another claim with nothing: the events are the new holder’s', async () => {
+      const { store } = h();
+      await store.accept([ev('e1', 'u1')]);
+      const a = (await store.claim('A', LEASE))!;
+      clock.advance(LEASE + 1);
+      const b = (await store.claim('B', LEASE))!;
+      await store.accept([ev('e2', 'u1')]);
+      expect(ids(await a.finish())).toEqual([]);
+      expect(await store.claim('C', LEASE)).toBeNull(); // B's lease survives A's finish
+      expect(ids(await b.finish())).toEqual(['e2']);
+    });
+
     it('frees a released user for the next claim, which gets the events not done', async () => {
       const { store } = h();
       await store.accept([ev('e1', 'u1'), ev('e2', 'u1')]);
