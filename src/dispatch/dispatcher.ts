@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { InboundQueue, QueuedEvent, UserLease } from '../store/types.js';
 import type { Pipeline } from './pipeline.js';
+import { LoopLag } from './loop-lag.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { GateClosedError, typingIfFree, type SendGate, type SendSlot } from './send-gate.js';
 
@@ -48,6 +49,11 @@ export interface DispatcherOptions {
    * the lease is let go. Alone on its data, an instance keeps its write-behind (one write per interval, not per user).
    */
   readonly shared?: boolean;
+  /**
+   * While the event loop runs this late (ms), no new user is claimed as long as some are being worked on: stored
+   * events wait, webhooks keep being acknowledged promptly (see loop-lag.ts). Off when absent.
+   */
+  readonly busyLagMs?: number;
 }
 
 function userOf(event: InboundEvent): Who {
@@ -69,8 +75,21 @@ export class Dispatcher {
   private kicking: Promise<void> | null = null;
   private again = false;
   private poller: NodeJS.Timeout | null = null;
+  private readonly lag: LoopLag | null;
+  private retryWhenCalm: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: DispatcherOptions) {}
+  constructor(private readonly o: DispatcherOptions) {
+    this.lag = o.busyLagMs === undefined ? null : new LoopLag().start();
+  }
+
+  private tooBusy(): boolean {
+    if (!this.lag || this.active.size === 0 || this.lag.current < this.o.busyLagMs!) return false;
+    this.retryWhenCalm ??= setTimeout(() => {
+      this.retryWhenCalm = null;
+      this.kick();
+    }, 20);
+    return true;
+  }
 
   private get leaseMs(): number {
     return this.o.leaseMs ?? DEFAULT_LEASE_MS;
@@ -130,6 +149,8 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.poller) clearInterval(this.poller);
+    if (this.retryWhenCalm) clearTimeout(this.retryWhenCalm);
+    this.lag?.stop();
     for (const gate of this.o.gates.values()) gate.close();
     while (this.active.size > 0 || this.kicking) {
       if (this.kicking) await this.kicking;
@@ -157,7 +178,7 @@ export class Dispatcher {
 
   private async fill(): Promise<void> {
     const max = this.o.maxUsers ?? 256;
-    while (!this.stopping && this.active.size < max) {
+    while (!this.stopping && this.active.size < max && !this.tooBusy()) {
       const leases = await this.o.journal.claimSome(this.owner, this.leaseMs, Math.min(this.o.claimBatch ?? 1, max - this.active.size));
       if (leases.length === 0) return;
       for (const lease of leases) {
