@@ -1,3 +1,4 @@
+import { indexInSorted } from './sorted.js';
 import type { FeatureCounts } from './text-features.js';
 
 /**
@@ -40,16 +41,8 @@ export function buildFeatureSpace(documents: Iterable<FeatureCounts>): FeatureSp
   const features = Int32Array.from(counts.keys()).sort();
   const df = Int32Array.from(features, (f) => counts.get(f)!);
   const column = (feature: number) => {
-    let lo = 0;
-    let hi = features.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = features[mid]!;
-      if (v === feature) return mid;
-      if (v < feature) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const at = indexInSorted(features, feature);
+    return at < 0 ? undefined : at;
   };
   return { column, size: features.length, idf: idfOf(df, n), unseenIdf: Math.log(1 + Math.max(n, 1)) + 1 };
 }

@@ -5,6 +5,7 @@ import { FUNCTION_SPELLINGS, FUNCTION_WORDS } from './lexicon.js';
 import { scoreLearned, type LearnedScores } from './learned.js';
 import { normalize, type Token } from './normalize.js';
 import { rowOf } from './packed-rows.js';
+import { indexInSorted } from './sorted.js';
 import { isVietnameseSyllable } from './syllable.js';
 import { telexCandidates } from './telex.js';
 import { soundAlike } from './sound-alike.js';
@@ -509,20 +510,6 @@ export function signalsOf(result: Omit<SearchResult, 'confidence'>): SearchSigna
     learnedNone: result.learned.none,
     learnedBest: result.learned.best[0]?.probability ?? 0,
   };
-}
-
-/** Sorted posting list membership. */
-function contains(list: Int32Array, value: number): boolean {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = list[mid]!;
-    if (v === value) return true;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
 
 /**
