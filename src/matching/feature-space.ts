@@ -28,8 +28,10 @@ function idfOf(df: ArrayLike<number>, documents: number): Float32Array {
 }
 
 /**
- * One column per distinct feature: exact, for the logistic model (a few tens of thousands of columns). The features
- * are kept as a sorted array searched by bisection, not a map: a tenth of the memory, and a message has few features.
+ * One column per distinct feature: exact, for the logistic model (a few tens of thousands of columns). Columns are
+ * numbered in the order features are first seen (the features of one question sit side by side in the weights,
+ * which training reads question by question: numbered by hash, it ran a third slower). They are found by bisection in
+ * a sorted copy, not through a map: a tenth of the memory, and a message has few features.
  */
 export function buildFeatureSpace(documents: Iterable<FeatureCounts>): FeatureSpace {
   const counts = new Map<number, number>();
@@ -38,13 +40,14 @@ export function buildFeatureSpace(documents: Iterable<FeatureCounts>): FeatureSp
     n++;
     for (let i = 0; i < ids.length; i++) counts.set(ids[i]!, (counts.get(ids[i]!) ?? 0) + 1);
   }
-  const features = Int32Array.from(counts.keys()).sort();
-  const df = Int32Array.from(features, (f) => counts.get(f)!);
+  const firstSeen = Int32Array.from(counts.keys());
+  const bySorted = Int32Array.from(firstSeen.keys()).sort((a, b) => firstSeen[a]! - firstSeen[b]!);
+  const sorted = Int32Array.from(bySorted, (column) => firstSeen[column]!);
   const column = (feature: number) => {
-    const at = indexInSorted(features, feature);
-    return at < 0 ? undefined : at;
+    const at = indexInSorted(sorted, feature);
+    return at < 0 ? undefined : bySorted[at]!;
   };
-  return { column, size: features.length, idf: idfOf(df, n), unseenIdf: Math.log(1 + Math.max(n, 1)) + 1 };
+  return { column, size: firstSeen.length, idf: idfOf(Int32Array.from(firstSeen, (f) => counts.get(f)!), n), unseenIdf: Math.log(1 + Math.max(n, 1)) + 1 };
 }
 
 /**
