@@ -217,13 +217,14 @@ export function nightlyBackups(
     timer.unref();
   };
   const run = () => {
+    // The next night is set before this backup starts: a slow or hung backup does not move or stop the next ones.
+    schedule();
     void backup(dir)
       .then(async (result) => {
         const removed = await pruneBackups(dir, keep);
         logger.info({ dir: result.dir, tickets: result.manifest.counts.tickets, removed: removed.length }, 'nightly backup written');
       })
-      .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'ALERT: nightly backup failed'))
-      .finally(schedule);
+      .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'ALERT: nightly backup failed'));
   };
   schedule();
   return () => {
