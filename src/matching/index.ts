@@ -57,18 +57,6 @@ export interface MatchIndex {
   readonly learned: LearnedModel;
 }
 
-/** Unigrams and adjacent-pair bigrams of a token list: the features a text is matched on. */
-export function featuresOf(tokens: readonly Token[]): string[] {
-  const out = new Set<string>();
-  tokens.forEach((t, i) => {
-    out.add(t.text);
-    const next = tokens[i + 1];
-    // A pair with a function word ("việc không", "quan có") is an accident of phrasing, not a phrase.
-    if (next && !FUNCTION_WORDS.has(t.text) && !FUNCTION_WORDS.has(next.text)) out.add(`${t.text} ${next.text}`);
-  });
-  return [...out];
-}
-
 export function isBigram(feature: string): boolean {
   return feature.includes(' ');
 }
@@ -121,7 +109,10 @@ class FeatureTable {
   // (millions at 10,000 entries); the string is made once, for a pair never seen.
   private readonly pairIds: Array<Map<number, number> | undefined> = [];
 
-  /** The ids of a question's features (as featuresOf lists them), from its words' ids. */
+  /**
+   * The features a text is matched on, as ids: each word, and each adjacent pair of words (a pair with a function
+   * word, "việc không", "quan có", is an accident of phrasing, not a phrase). From the words' ids.
+   */
   idsOf(tokens: readonly Token[], wordIds: readonly number[]): number[] {
     const out: number[] = [];
     const seen = new Set<number>();
@@ -242,8 +233,9 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     entryQuestions[e + 1] = questionTexts.length;
     for (const tag of entry.tags) {
       const { content } = normalize(tag);
-      for (const f of featuresOf(content)) addEntry(table.questionEntries[table.id(f)]!, e);
-      accentTable.add(content, e, content.map((t) => table.id(t.text)));
+      const wordIds = content.map((t) => table.id(t.text));
+      for (const id of table.idsOf(content, wordIds)) addEntry(table.questionEntries[id]!, e);
+      accentTable.add(content, e, wordIds);
     }
     // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries);
     // its spellings count, but not how it spells word pairs (questions say enough, and answers are long).
