@@ -130,7 +130,7 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     leaseMs: config.queueLeaseMs,
     // With several instances, look now and then for work accepted elsewhere or left by one that died; and work on
     // fewer users at once than the pool has connections times a few, or every query queues behind the others.
-    ...(stores.kind === 'postgres' ? { pollMs: 1000, maxUsers: 48, claimBatch: 8, shared: true, busyLagMs: 8 } : {}),
+    ...(stores.kind === 'postgres' ? { pollMs: 1000, maxUsers: 48, claimBatch: 8, shared: true, busyLagMs: 3 } : {}),
     onAuthFailure: (channel, err) => channels.authFailed(channel, err),
   });
 
