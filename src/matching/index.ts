@@ -48,8 +48,7 @@ export interface MatchIndex {
    * tone mark. Keyed by pairKey of the two words' feature ids; values are pairKey of the two spellings' ids.
    */
   readonly accentPairs: ReadonlyMap<number, readonly number[]>;
-  /** Spelling ↔ id, for accentPairs. */
-  readonly spellingIds: ReadonlyMap<string, number>;
+  /** Spelling by id, for accentPairs. */
   readonly spellings: readonly string[];
   /** Typo correction over the known words, one fuse.js index per word length. */
   readonly vocabulary: ReadonlyMap<number, Fuse<string>>;
@@ -151,7 +150,7 @@ class AccentTable {
   // spelling folds to one word, so the word pair each stands for is known too (spellingWord).
   private readonly nextSpellings: Array<Set<number> | undefined> = [];
   private readonly spellingWord: number[] = [];
-  readonly spellingIds = new Map<string, number>();
+  private readonly spellingIds = new Map<string, number>();
   readonly spellings: string[] = [];
 
   private spellingId(spelling: string): number {
@@ -297,7 +296,6 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     unknownIdf: Math.log(1 + n / 0.5),
     accents,
     accentPairs: accentTable.pairs(),
-    spellingIds: accentTable.spellingIds,
     spellings: accentTable.spellings,
     vocabulary,
     learned: trainScorer(questionWords, outOfScope.map((text) => normalize(text).content.map((t) => t.text))),
