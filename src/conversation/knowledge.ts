@@ -1,7 +1,7 @@
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { loadOutOfScope } from '../knowledge/out-of-scope.js';
 import type { FaqEntry, KnowledgeBase } from '../knowledge/types.js';
-import { buildIndex, type IndexableEntry, type MatchIndex } from '../matching/index.js';
+import { buildIndexInParallel, type IndexableEntry, type MatchIndex } from '../matching/index.js';
 
 /** A knowledge base with its search index: what the bot serves from. Swapped as a whole on reload. */
 export interface Knowledge {
@@ -18,9 +18,12 @@ export function toIndexable(entry: FaqEntry): IndexableEntry {
   };
 }
 
-/** Indexes a knowledge base and trains its learned scorer; `outOfScope` teaches the scorer what to leave alone. */
-export function indexKnowledge(base: KnowledgeBase, outOfScope: readonly string[]): Knowledge {
-  return { base, index: buildIndex(base.entries.map(toIndexable), outOfScope) };
+/**
+ * Indexes a knowledge base and trains its learned scorer (on a second core when the base is large); `outOfScope`
+ * teaches the scorer what to leave alone.
+ */
+export async function indexKnowledge(base: KnowledgeBase, outOfScope: readonly string[]): Promise<Knowledge> {
+  return { base, index: await buildIndexInParallel(base.entries.map(toIndexable), outOfScope) };
 }
 
 /** Loads, validates and indexes the knowledge directory, with the shipped out-of-scope questions. */

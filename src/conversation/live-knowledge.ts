@@ -45,7 +45,7 @@ export class LiveKnowledge {
    */
   static async load(dir: string, logger: Logger, clock: () => number = Date.now): Promise<LiveKnowledge> {
     const [{ base, problems }, outOfScope] = await Promise.all([readKnowledgeDir(dir), loadOutOfScope()]);
-    const live = new LiveKnowledge(dir, logger, indexKnowledge(base, outOfScope), clock);
+    const live = new LiveKnowledge(dir, logger, await indexKnowledge(base, outOfScope), clock);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) {
       live.failure = new KnowledgeBaseError(problems);

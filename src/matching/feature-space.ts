@@ -6,14 +6,40 @@ import type { FeatureCounts } from './text-features.js';
  * L2-normalised TF-IDF vector over these columns; features never seen in training still count in its norm, so a
  * message made mostly of unknown material weighs little against every class.
  */
-export interface FeatureSpace {
-  /** The column of a hashed feature; undefined when training never saw it. */
-  column(feature: number): number | undefined;
+export type FeatureSpace = ExactSpace | HashedSpace;
+
+interface SpaceWeights {
   /** Number of columns. */
   readonly size: number;
   readonly idf: Float32Array;
   /** IDF of a feature never seen in training: as rare as a feature can be. */
   readonly unseenIdf: number;
+}
+
+/**
+ * Data only (no closures), so that a model trained in a worker thread crosses to the main thread as it is. The
+ * sorted features and their columns: a feature's column is found by bisection.
+ */
+interface ExactSpace extends SpaceWeights {
+  readonly kind: 'exact';
+  readonly sorted: Int32Array;
+  readonly bySorted: Int32Array;
+}
+
+/** Columns are the hash's low bits; a column no training feature fell in has IDF 0. */
+interface HashedSpace extends SpaceWeights {
+  readonly kind: 'hashed';
+  readonly mask: number;
+}
+
+/** The column of a hashed feature; undefined when training never saw it. */
+export function columnOf(space: FeatureSpace, feature: number): number | undefined {
+  if (space.kind === 'hashed') {
+    const column = feature & space.mask;
+    return space.idf[column] === 0 ? undefined : column;
+  }
+  const at = indexInSorted(space.sorted, feature);
+  return at < 0 ? undefined : space.bySorted[at]!;
 }
 
 /** A sparse, L2-normalised TF-IDF vector. */
@@ -43,11 +69,8 @@ export function buildFeatureSpace(documents: Iterable<FeatureCounts>): FeatureSp
   const firstSeen = Int32Array.from(counts.keys());
   const bySorted = Int32Array.from(firstSeen.keys()).sort((a, b) => firstSeen[a]! - firstSeen[b]!);
   const sorted = Int32Array.from(bySorted, (column) => firstSeen[column]!);
-  const column = (feature: number) => {
-    const at = indexInSorted(sorted, feature);
-    return at < 0 ? undefined : bySorted[at]!;
-  };
-  return { column, size: firstSeen.length, idf: idfOf(Int32Array.from(firstSeen, (f) => counts.get(f)!), n), unseenIdf: Math.log(1 + Math.max(n, 1)) + 1 };
+  const idf = idfOf(Int32Array.from(firstSeen, (f) => counts.get(f)!), n);
+  return { kind: 'exact', sorted, bySorted, size: firstSeen.length, idf, unseenIdf: Math.log(1 + Math.max(n, 1)) + 1 };
 }
 
 /**
@@ -62,7 +85,7 @@ export function buildHashedSpace(documents: Iterable<FeatureCounts>, bits: numbe
     n++;
     for (let i = 0; i < ids.length; i++) df[ids[i]! & mask]! += 1;
   }
-  return { column: (feature) => (df[feature & mask] === 0 ? undefined : feature & mask), size: mask + 1, idf: idfOf(df, n), unseenIdf: Math.log(1 + Math.max(n, 1)) + 1 };
+  return { kind: 'hashed', mask, size: mask + 1, idf: idfOf(df, n), unseenIdf: Math.log(1 + Math.max(n, 1)) + 1 };
 }
 
 /** Sparse vectors packed in shared buffers: vector r is columns/values[offsets[r] .. offsets[r + 1]). */
@@ -85,7 +108,7 @@ function vectorIntoScratch(space: FeatureSpace, features: FeatureCounts): number
   let n = 0;
   let norm = 0;
   for (let i = 0; i < features.ids.length; i++) {
-    const column = space.column(features.ids[i]!);
+    const column = columnOf(space, features.ids[i]!);
     const weight = (1 + Math.log(features.counts[i]!)) * (column === undefined ? space.unseenIdf : space.idf[column]!);
     norm += weight * weight;
     if (column === undefined) continue;

@@ -29,20 +29,15 @@ export interface WordForms {
   readonly accented: string | null;
   /** Typed without tone or vowel marks (đ allowed): chat abbreviations apply only to such words. */
   readonly plain: boolean;
+  /** Has a digit: numbers and codes don't tell whether a message was typed with diacritics. */
+  readonly hasDigit: boolean;
 }
 
-// Chat text reuses a few thousand words: analysing each once keeps normalisation cheap on the hot path.
-const cache = new Map<string, WordForms>();
-const CACHE_LIMIT = 50_000;
+const DIGIT = /\d/;
 
-/** Folded and accented forms of one lower-case NFC word, memoised. */
+/** Folded and accented forms of one lower-case NFC word. */
 export function wordForms(word: string): WordForms {
-  let forms = cache.get(word);
-  if (forms === undefined) {
-    const folded = fold(word);
-    forms = { folded, accented: folded === word ? null : word, plain: fold(word.replace(/đ/g, 'd')) === word.replace(/đ/g, 'd') };
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(word, forms);
-  }
-  return forms;
+  const folded = fold(word);
+  const dotless = word.replace(/đ/g, 'd');
+  return { folded, accented: folded === word ? null : word, plain: fold(dotless) === dotless, hasDigit: DIGIT.test(word) };
 }

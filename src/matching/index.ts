@@ -1,6 +1,8 @@
 import Fuse from 'fuse.js';
 import { FUNCTION_WORD_WEIGHT, FUNCTION_WORDS } from './lexicon.js';
-import { trainScorer, type LearnedModel } from './learned.js';
+import { fitScorer, rememberScorer, trainedBefore, trainScorer, type LearnedModel } from './learned.js';
+import { trainInWorker, type Training } from './train-in-worker.js';
+import { questionWords as questionWordsOf } from './training-input.js';
 import { normalize, type Token } from './normalize.js';
 import { packRows, rowOf, RowsBuilder, type PackedRows } from './packed-rows.js';
 
@@ -145,20 +147,24 @@ export function unpair(key: number): [number, number] {
 }
 
 class AccentTable {
-  readonly forms = new Map<string, Map<string, number[]>>();
-  // Adjacent spellings, by the first one's id: small integers, cheap to look up for every word of every question. A
-  // spelling folds to one word, so the word pair each stands for is known too (spellingWord).
-  private readonly nextSpellings: Array<Set<number> | undefined> = [];
-  private readonly spellingWord: number[] = [];
+  // Everything by spelling id: one map lookup per word of every question and answer. A spelling folds to one word,
+  // so the word each stands for (spellingText, spellingWord) is known from its first sighting.
   private readonly spellingIds = new Map<string, number>();
   readonly spellings: string[] = [];
+  private readonly spellingText: string[] = [];
+  private readonly spellingEntries: number[][] = [];
+  // Adjacent spellings, by the first one's id: small integers, cheap to look up.
+  private readonly nextSpellings: Array<Set<number> | undefined> = [];
+  private readonly spellingWord: number[] = [];
 
-  private spellingId(spelling: string): number {
-    let id = this.spellingIds.get(spelling);
+  private spellingId(t: Token): number {
+    let id = this.spellingIds.get(t.spelling!);
     if (id === undefined) {
       id = this.spellings.length;
-      this.spellingIds.set(spelling, id);
-      this.spellings.push(spelling);
+      this.spellingIds.set(t.spelling!, id);
+      this.spellings.push(t.spelling!);
+      this.spellingText.push(t.text);
+      this.spellingEntries.push([]);
     }
     return id;
   }
@@ -166,18 +172,15 @@ class AccentTable {
   /** Records the spellings of `tokens`; with `wordIds` (their feature ids), also how adjacent words are spelled. */
   add(tokens: readonly Token[], entry: number, wordIds?: readonly number[]): void {
     let previous = -1;
-    tokens.forEach((t, i) => {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
       if (t.spelling === null) {
         previous = -1;
-        return;
+        continue;
       }
-      let byForm = this.forms.get(t.text);
-      if (!byForm) this.forms.set(t.text, (byForm = new Map()));
-      let list = byForm.get(t.spelling);
-      if (!list) byForm.set(t.spelling, (list = []));
-      addEntry(list, entry);
-      if (!wordIds) return;
-      const spelled = this.spellingId(t.spelling);
+      const spelled = this.spellingId(t);
+      addEntry(this.spellingEntries[spelled]!, entry);
+      if (!wordIds) continue;
       this.spellingWord[spelled] = wordIds[i]!;
       if (previous >= 0) {
         let nexts = this.nextSpellings[previous];
@@ -185,7 +188,19 @@ class AccentTable {
         nexts.add(spelled);
       }
       previous = spelled;
+    }
+  }
+
+  /** Folded word → spelling → entries (MatchIndex.accents). */
+  forms(): Map<string, Map<string, Int32Array>> {
+    const out = new Map<string, Map<string, Int32Array>>();
+    this.spellings.forEach((spelling, id) => {
+      const word = this.spellingText[id]!;
+      let byForm = out.get(word);
+      if (!byForm) out.set(word, (byForm = new Map()));
+      byForm.set(spelling, Int32Array.from(this.spellingEntries[id]!));
     });
+    return out;
   }
 
   /** Word pair → how the knowledge base spells it (MatchIndex.accentPairs). */
@@ -208,6 +223,44 @@ class AccentTable {
  * nothing (they teach the scorer's "none" class).
  */
 export function buildIndex(entries: readonly IndexableEntry[], outOfScope: readonly string[] = []): MatchIndex {
+  const { index, questionWords } = buildWordIndex(entries);
+  return { ...index, learned: trainScorer(questionWords, questionWordsOf([], outOfScope).none) };
+}
+
+/** From this many question strings, the scorer is trained in a worker thread while the word index is built. */
+export const PARALLEL_FROM = 20_000;
+
+/**
+ * The same index as buildIndex, built on two cores when the knowledge base is large: the learned scorer trains in a
+ * worker thread (it reads its own copy of the questions) while this thread builds the word index. Smaller knowledge
+ * bases, or a worker that cannot start, train here.
+ */
+export async function buildIndexInParallel(
+  entries: readonly IndexableEntry[],
+  outOfScope: readonly string[] = [],
+  parallelFrom = PARALLEL_FROM,
+): Promise<MatchIndex> {
+  const questions = entries.map((e) => e.questions);
+  if (questions.reduce((n, q) => n + q.length, 0) < parallelFrom) return buildIndex(entries, outOfScope);
+  let training: Training | undefined;
+  try {
+    training = trainInWorker({ questions, outOfScope });
+  } catch {
+    // no worker: train here, below
+  }
+  const { index, questionWords } = buildWordIndex(entries);
+  const none = questionWordsOf([], outOfScope).none;
+  const { key, model } = trainedBefore(questionWords, none);
+  if (model) {
+    training?.cancel();
+    return { ...index, learned: model };
+  }
+  const learned = (await training?.model.catch(() => undefined)) ?? fitScorer(questionWords, none);
+  rememberScorer(key, learned);
+  return { ...index, learned };
+}
+
+function buildWordIndex(entries: readonly IndexableEntry[]): { index: Omit<MatchIndex, 'learned'>; questionWords: string[][][] } {
   const table = new FeatureTable();
   const accentTable = new AccentTable();
   const questionTexts: string[] = [];
@@ -238,11 +291,12 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     }
     // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries);
     // its spellings count, but not how it spells word pairs (questions say enough, and answers are long).
-    const body = normalize(entry.body).content;
+    // Tokens of the same word are mostly one shared object (normalize.ts): a long answer reduces to its distinct words.
+    const body = [...new Set(normalize(entry.body).content)];
     accentTable.add(body, e);
-    for (const f of new Set(body.map((t) => t.text))) {
-      const id = table.id(f);
-      if (table.questionEntries[id]!.at(-1) !== e) addEntry(table.bodyEntries[id]!, e);
+    for (const t of body) {
+      const id = table.id(t.text);
+      if (table.questionEntries[id]!.at(-1) !== e && table.bodyEntries[id]!.at(-1) !== e) table.bodyEntries[id]!.push(e);
     }
   });
 
@@ -259,10 +313,6 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     // hải quan"): it weighs at most as much as its commoner word.
     const [a, b] = feature.split(' ') as [string, string];
     idf[id] = BIGRAM_FACTOR * Math.min(rarity(id), idf[table.ids.get(a)!]!, idf[table.ids.get(b)!]!);
-  }
-  const accents = new Map<string, Map<string, Int32Array>>();
-  for (const [word, byForm] of accentTable.forms) {
-    accents.set(word, new Map([...byForm].map(([form, list]) => [form, Int32Array.from(list)])));
   }
 
   const words = [...table.ids.keys()].filter((f) => !isBigram(f) && f.length >= 3);
@@ -282,7 +332,7 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
   for (let q = 0; q < questionTexts.length; q++) for (const id of rowOf(packedFeatures, q)) questionWeights[q] = questionWeights[q]! + idf[id]!;
   const keyWords = packRows(entries.map((_, e) => keyWordsOf(packedFeatures, entryQuestions[e]!, entryQuestions[e + 1]!, table, idf)));
 
-  return {
+  const index = {
     entryIds: entries.map((e) => e.id),
     questionTexts,
     entryQuestions,
@@ -294,10 +344,10 @@ export function buildIndex(entries: readonly IndexableEntry[], outOfScope: reado
     questionPostings: packRows(table.questionEntries),
     bodyPostings: packRows(table.bodyEntries),
     unknownIdf: Math.log(1 + n / 0.5),
-    accents,
+    accents: accentTable.forms(),
     accentPairs: accentTable.pairs(),
     spellings: accentTable.spellings,
     vocabulary,
-    learned: trainScorer(questionWords, outOfScope.map((text) => normalize(text).content.map((t) => t.text))),
   };
+  return { index, questionWords };
 }

@@ -55,28 +55,44 @@ const TRAINED_KEPT = 4;
 function inputKey(entries: readonly QuestionWords[], outOfScope: QuestionWords): string {
   let h1 = 0x811c9dc5 | 0;
   let h2 = 0x01000193 | 0;
-  const eat = (s: string) => {
-    for (let i = 0; i < s.length; i++) {
-      h1 = Math.imul(h1 ^ s.charCodeAt(i), 0x01000193);
-      h2 = Math.imul(h2 ^ s.charCodeAt(i), 0x5bd1e995);
-    }
+  const eat = (code: number) => {
+    h1 = Math.imul(h1 ^ code, 0x01000193);
+    h2 = Math.imul(h2 ^ code, 0x5bd1e995);
   };
-  for (const questions of [...entries, outOfScope]) {
-    for (const words of questions) eat(`${words.join(' ')}\n`);
-    eat('\u0001');
-  }
+  // Word by word, separators included, without joining anything: this reads every question of the knowledge base.
+  const eatAll = (questions: QuestionWords) => {
+    for (const words of questions) {
+      for (const word of words) {
+        for (let i = 0; i < word.length; i++) eat(word.charCodeAt(i));
+        eat(0x20);
+      }
+      eat(0x0a);
+    }
+    eat(0x01);
+  };
+  entries.forEach(eatAll);
+  eatAll(outOfScope);
   return `${entries.length}:${h1 >>> 0}:${h2 >>> 0}`;
+}
+
+/** The model last trained on this very input, if still kept; `key` files a model trained now (rememberScorer). */
+export function trainedBefore(entries: readonly QuestionWords[], outOfScope: QuestionWords): { key: string; model?: LearnedModel } {
+  const key = inputKey(entries, outOfScope);
+  return { key, model: trained.get(key) };
+}
+
+export function rememberScorer(key: string, model: LearnedModel): void {
+  trained.set(key, model);
+  if (trained.size > TRAINED_KEPT) trained.delete(trained.keys().next().value!);
 }
 
 /** The scorer for these questions: trained, or the last model trained on the very same input. */
 export function trainScorer(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
-  const key = inputKey(entries, outOfScope);
-  const cached = trained.get(key);
-  if (cached) return cached;
-  const model = fitScorer(entries, outOfScope);
-  trained.set(key, model);
-  if (trained.size > TRAINED_KEPT) trained.delete(trained.keys().next().value!);
-  return model;
+  const { key, model } = trainedBefore(entries, outOfScope);
+  if (model) return model;
+  const fitted = fitScorer(entries, outOfScope);
+  rememberScorer(key, fitted);
+  return fitted;
 }
 
 /** Trains a scorer (no cache): what a reload costs, measured by `npm run bench`. */

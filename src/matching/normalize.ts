@@ -73,7 +73,8 @@ function rawWords(text: string): string[] {
   for (const [needed, pattern, replacement] of PROTECT) if (needed.some((c) => s.includes(c))) s = s.replace(pattern, replacement);
   const words: string[] = [];
   for (const w of s.match(WORD) ?? []) {
-    const m = NUMBER_UNIT.exec(w);
+    const first = w.charCodeAt(0);
+    const m = first >= 48 && first <= 57 ? NUMBER_UNIT.exec(w) : null;
     if (m) {
       words.push(m[1]!, m[2]!);
       if (m[3]) words.push(m[3]);
@@ -84,25 +85,66 @@ function rawWords(text: string): string[] {
   return words;
 }
 
+/** One raw word analysed once: its forms, and its token in a message typed with or without diacritics. */
+class Word {
+  readonly folded: string;
+  readonly accented: string | null;
+  readonly plain: boolean;
+  readonly hasDigit: boolean;
+  readonly inPlainMessage: Token;
+  readonly inAccentedMessage: Token;
+
+  constructor(readonly raw: string) {
+    ({ folded: this.folded, accented: this.accented, plain: this.plain, hasDigit: this.hasDigit } = wordForms(raw));
+    this.inPlainMessage = { text: this.folded, accented: this.accented, spelling: this.accented };
+    this.inAccentedMessage = this.accented === null ? { text: this.folded, accented: null, spelling: raw } : this.inPlainMessage;
+  }
+}
+
+// Chat text reuses a few thousand words, and so does the knowledge base: analysing each once (tokens are immutable,
+// so they are shared) keeps normalisation cheap on the hot path and the index build short.
+const analysed = new Map<string, Word>();
+const ANALYSED_LIMIT = 50_000;
+
+function analyse(raw: string): Word {
+  let word = analysed.get(raw);
+  if (word === undefined) {
+    word = new Word(raw);
+    if (analysed.size >= ANALYSED_LIMIT) analysed.clear();
+    analysed.set(raw, word);
+  }
+  return word;
+}
+
 /** A message counts as typed with diacritics when this share of its words carry marks. */
 const ACCENTED_MESSAGE_SHARE = 0.4;
 
-function typedWithDiacritics(words: readonly string[]): boolean {
-  const letters = words.filter((w) => w.length > 1 && !/\d/.test(w));
-  if (letters.length === 0) return false;
-  return letters.filter((w) => wordForms(w).accented !== null).length / letters.length >= ACCENTED_MESSAGE_SHARE;
+function typedWithDiacritics(words: readonly Word[]): boolean {
+  let letters = 0;
+  let accented = 0;
+  for (const w of words) {
+    if (w.raw.length <= 1 || w.hasDigit) continue;
+    letters++;
+    if (w.accented !== null) accented++;
+  }
+  return letters > 0 && accented / letters >= ACCENTED_MESSAGE_SHARE;
 }
 
-function expand(word: string, previous: string | undefined, next: string | undefined, accentedMessage: boolean): Token[] {
-  const { folded, accented, plain } = wordForms(word);
-  const spelling = accented ?? (accentedMessage ? word : null);
-  if (!plain) return [{ text: folded, accented, spelling }];
-  const nextFolded = next === undefined ? undefined : wordForms(next).folded;
+/** Appends the tokens of words[i]: itself, or what its abbreviation stands for. */
+function expandInto(out: Token[], words: readonly Word[], i: number, accentedMessage: boolean): void {
+  const word = words[i]!;
+  const token = accentedMessage ? word.inAccentedMessage : word.inPlainMessage;
+  if (!word.plain) {
+    out.push(token);
+    return;
+  }
+  const { folded } = word;
+  const nextFolded = words[i + 1]?.folded;
   let replacement: string | undefined;
   if (folded === 'dk') {
     replacement = nextFolded === undefined || NEGATION_OR_END.has(nextFolded) ? 'duoc' : 'dang ky';
   } else if (folded === 'vat') {
-    const before = previous === undefined ? undefined : wordForms(previous).folded;
+    const before = words[i - 1]?.folded;
     const isVat = !(before !== undefined && VAT_BEFORE.has(before)) && !(nextFolded !== undefined && VAT_AFTER.has(nextFolded));
     replacement = isVat ? 'gtgt' : undefined;
   } else if (folded === 'tk') {
@@ -110,8 +152,8 @@ function expand(word: string, previous: string | undefined, next: string | undef
   } else {
     replacement = ABBREVIATIONS[folded];
   }
-  if (replacement === undefined) return [{ text: folded, accented, spelling }];
-  return replacement.split(' ').map((text) => ({ text, accented: null, spelling: null }));
+  if (replacement === undefined) out.push(token);
+  else for (const text of replacement.split(' ')) out.push({ text, accented: null, spelling: null });
 }
 
 function matchesAt(tokens: readonly Token[], at: number, pattern: readonly string[]): boolean {
@@ -179,10 +221,10 @@ function removeFillers(tokens: readonly Token[]): Token[] {
  * politeness and filler separated from content.
  */
 export function normalize(text: string): Normalized {
-  const raw = rawWords(text);
+  const raw = rawWords(text).map(analyse);
   const accentedMessage = typedWithDiacritics(raw);
   const expanded: Token[] = [];
-  raw.forEach((w, i) => expanded.push(...expand(w, raw[i - 1], raw[i + 1], accentedMessage)));
+  for (let i = 0; i < raw.length; i++) expandInto(expanded, raw, i, accentedMessage);
   const words = applyRewrites(expanded);
   return { words, content: removeFillers(words) };
 }

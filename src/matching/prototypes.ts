@@ -1,4 +1,5 @@
 import type { SparseVector } from './feature-space.js';
+import { kthSmallest } from './sorted.js';
 
 /**
  * Nearest prototypes over the same features as the logistic model: each class is the normalised sum of its
@@ -19,9 +20,9 @@ const KEEP = 256;
 /** The KEEP columns of largest weight (ties at the cut-off in the order they came), in column order. */
 function heaviest(touched: readonly number[], sum: Float32Array, buffer: Float32Array): number[] {
   if (touched.length <= KEEP) return [...touched].sort((a, b) => a - b);
-  // A numeric sort of the weights alone gives the cut-off without comparing columns.
+  // Selecting among the weights alone gives the cut-off without sorting anything.
   for (let i = 0; i < touched.length; i++) buffer[i] = sum[touched[i]!]!;
-  const cutoff = buffer.subarray(0, touched.length).sort()[touched.length - KEEP]!;
+  const cutoff = kthSmallest(buffer.subarray(0, touched.length), touched.length - KEEP);
   const kept: number[] = [];
   for (const c of touched) if (sum[c]! > cutoff) kept.push(c);
   for (const c of touched) if (kept.length < KEEP && sum[c] === cutoff) kept.push(c);

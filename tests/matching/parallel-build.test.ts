@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { buildIndex, buildIndexInParallel, type IndexableEntry } from '../../src/matching/index.js';
+import { fitScorer } from '../../src/matching/learned.js';
+import { search } from '../../src/matching/search.js';
+import { trainInWorker } from '../../src/matching/train-in-worker.js';
+import { questionWords } from '../../src/matching/training-input.js';
+
+// Enough entries for the prototype model (the one large knowledge bases get), few enough to train in a moment.
+const ENTRIES: IndexableEntry[] = Array.from({ length: 400 }, (_, i) => ({
+  id: `muc-${i}`,
+  questions: [`thủ tục nhập khẩu mặt hàng số ${i}`, `hàng ${i} nhập khẩu cần giấy tờ gì`, `nhap khau hang ${i} the nao`, ''],
+  tags: [`hàng ${i}`],
+  body: `Mặt hàng ${i} làm thủ tục tại Chi cục.`,
+}));
+const OUT_OF_SCOPE = ['giá vàng hôm nay', 'thời tiết ngày mai', 'đăng ký kết hôn'];
+
+describe('training in a worker thread', () => {
+  it('gives the very model the main thread would train', async () => {
+    const { entries, none } = questionWords(ENTRIES.map((e) => e.questions), OUT_OF_SCOPE);
+    const inline = fitScorer(entries, none);
+    const fromWorker = await trainInWorker({ questions: ENTRIES.map((e) => e.questions), outOfScope: OUT_OF_SCOPE }).model;
+    expect(fromWorker.kind).toBe('prototypes');
+    expect(fromWorker).toEqual(inline);
+  });
+
+  it('builds the same index as the single-threaded build, and it answers the same', async () => {
+    const parallel = await buildIndexInParallel(ENTRIES, OUT_OF_SCOPE, 1);
+    const single = buildIndex(ENTRIES, OUT_OF_SCOPE);
+    expect(parallel.learned).toEqual(single.learned);
+    expect([...parallel.features]).toEqual([...single.features]);
+    expect(search(parallel, 'hang 123 nhap khau can giay to gi').candidates[0]?.id).toBe('muc-123');
+  });
+
+  it('rejects, instead of hanging, when the worker is stopped before it sends a model', async () => {
+    const training = trainInWorker({ questions: ENTRIES.map((e) => e.questions), outOfScope: OUT_OF_SCOPE });
+    training.cancel();
+    await expect(training.model).rejects.toThrow(/training worker stopped/);
+  });
+});
