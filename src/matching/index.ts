@@ -1,10 +1,11 @@
 import Fuse from 'fuse.js';
 import { FUNCTION_WORD_WEIGHT, FUNCTION_WORDS } from './lexicon.js';
-import { fitScorer, rememberScorer, trainedBefore, trainScorer, type LearnedModel } from './learned.js';
+import { fitScorer, trainScorer, type LearnedModel } from './learned.js';
 import { trainInWorker, type Training } from './train-in-worker.js';
-import { questionWords as questionWordsOf } from './training-input.js';
+import { answerWords, questionWords as questionWordsOf, type SpelledWord } from './build-input.js';
 import { normalize, type Token } from './normalize.js';
 import { packRows, rowOf, RowsBuilder, type PackedRows } from './packed-rows.js';
+import { includesSorted } from './sorted.js';
 
 /** What the matcher needs of an FAQ entry; the knowledge layer maps its entries to this. */
 export interface IndexableEntry {
@@ -68,14 +69,27 @@ export const BIGRAM_FACTOR = 0.6;
 /** Share of an entry's questions a word must appear in to be one of its key words. */
 export const KEY_WORD_SHARE = 0.4;
 
-function keyWordsOf(features: PackedRows, from: number, to: number, table: FeatureTable, idf: Float64Array): number[] {
-  const counts = new Map<number, number>();
-  for (let q = from; q < to; q++) for (const id of rowOf(features, q)) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const words = [...counts]
-    .filter(([id]) => !FUNCTION_WORDS.has(table.name(id)) && !isBigram(table.name(id)) && idf[id]! > FUNCTION_WORD_WEIGHT)
-    .sort((a, b) => b[1] - a[1]);
-  const keys = words.filter(([, n]) => n >= KEY_WORD_SHARE * (to - from)).map(([id]) => id);
-  return keys.length > 0 ? keys : words.slice(0, 1).map(([id]) => id);
+/**
+ * An entry's key words: among the features that can be one (`eligible`: words that are not function words), those in
+ * at least KEY_WORD_SHARE of its questions, else its most frequent. `counts` is zeroed scratch, one slot per feature.
+ */
+function keyWordsOf(features: PackedRows, from: number, to: number, eligible: Uint8Array, counts: Int32Array): number[] {
+  const seen: number[] = [];
+  for (let q = from; q < to; q++) {
+    for (const id of rowOf(features, q)) if (eligible[id] && counts[id]!++ === 0) seen.push(id);
+  }
+  // Stable: among equal counts, the first seen comes first.
+  const words = seen.sort((a, b) => counts[b]! - counts[a]!);
+  const keys = words.filter((id) => counts[id]! >= KEY_WORD_SHARE * (to - from));
+  for (const id of seen) counts[id] = 0;
+  return keys.length > 0 ? keys : words.slice(0, 1);
+}
+
+function sortedDistinct(list: readonly number[]): Int32Array {
+  const sorted = Int32Array.from(list).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+  return sorted.slice(0, n);
 }
 
 /** Appends `e` unless it is already the last element: entries are indexed in order, so this deduplicates. */
@@ -114,7 +128,7 @@ class FeatureTable {
    * The features a text is matched on, as ids: each word, and each adjacent pair of words (a pair with a function
    * word, "việc không", "quan có", is an accident of phrasing, not a phrase). From the words' ids.
    */
-  idsOf(tokens: readonly Token[], wordIds: readonly number[]): number[] {
+  idsOf(tokens: readonly SpelledWord[], wordIds: readonly number[]): number[] {
     const out: number[] = [];
     const seen = new Set<number>();
     const push = (id: number) => {
@@ -157,7 +171,7 @@ class AccentTable {
   private readonly nextSpellings: Array<Set<number> | undefined> = [];
   private readonly spellingWord: number[] = [];
 
-  private spellingId(t: Token): number {
+  private spellingId(t: SpelledWord): number {
     let id = this.spellingIds.get(t.spelling!);
     if (id === undefined) {
       id = this.spellings.length;
@@ -170,7 +184,7 @@ class AccentTable {
   }
 
   /** Records the spellings of `tokens`; with `wordIds` (their feature ids), also how adjacent words are spelled. */
-  add(tokens: readonly Token[], entry: number, wordIds?: readonly number[]): void {
+  add(tokens: readonly SpelledWord[], entry: number, wordIds?: readonly number[]): void {
     let previous = -1;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
@@ -198,7 +212,8 @@ class AccentTable {
       const word = this.spellingText[id]!;
       let byForm = out.get(word);
       if (!byForm) out.set(word, (byForm = new Map()));
-      byForm.set(spelling, Int32Array.from(this.spellingEntries[id]!));
+      // Answers are read after every question, so a list may hold an entry twice or out of order.
+      byForm.set(spelling, sortedDistinct(this.spellingEntries[id]!));
     });
     return out;
   }
@@ -223,17 +238,23 @@ class AccentTable {
  * nothing (they teach the scorer's "none" class).
  */
 export function buildIndex(entries: readonly IndexableEntry[], outOfScope: readonly string[] = []): MatchIndex {
-  const { index, questionWords } = buildWordIndex(entries);
-  return { ...index, learned: trainScorer(questionWords, questionWordsOf([], outOfScope).none) };
+  const building = new WordIndexBuilder(entries);
+  building.addAnswers(entries.map((e) => answerWords(e.body)));
+  return { ...building.finish(), learned: trainScorer(building.questionWords, questionWordsOf([], outOfScope).none) };
 }
 
-/** From this many question strings, the scorer is trained in a worker thread while the word index is built. */
+/** From this many question strings, the index is built on two cores. */
 export const PARALLEL_FROM = 20_000;
+/**
+ * Share of the entries whose questions this thread normalises in a parallel build; the worker normalises the rest
+ * after the answers, and then trains (measured at 10,000 entries: both threads finish at about the same time).
+ */
+const MAIN_SHARE = 0.6;
 
 /**
- * The same index as buildIndex, built on two cores when the knowledge base is large: the learned scorer trains in a
- * worker thread (it reads its own copy of the questions) while this thread builds the word index. Smaller knowledge
- * bases, or a worker that cannot start, train here.
+ * The same index as buildIndex, built on two cores when the knowledge base is large. A worker thread normalises the
+ * answers and part of the questions while this thread indexes the other questions; it then trains the learned scorer
+ * while this thread finishes the index. Smaller knowledge bases, or a worker that cannot start, are built here alone.
  */
 export async function buildIndexInParallel(
   entries: readonly IndexableEntry[],
@@ -242,82 +263,138 @@ export async function buildIndexInParallel(
 ): Promise<MatchIndex> {
   const questions = entries.map((e) => e.questions);
   if (questions.reduce((n, q) => n + q.length, 0) < parallelFrom) return buildIndex(entries, outOfScope);
-  let training: Training | undefined;
+  const split = Math.ceil(entries.length * MAIN_SHARE);
+  let worker: Training | undefined;
   try {
-    training = trainInWorker({ questions, outOfScope });
+    worker = trainInWorker({ questions, outOfScope, answers: entries.map((e) => e.body), split });
   } catch {
-    // no worker: train here, below
+    // no worker: everything here, below
   }
-  const { index, questionWords } = buildWordIndex(entries);
-  const none = questionWordsOf([], outOfScope).none;
-  const { key, model } = trainedBefore(questionWords, none);
-  if (model) {
-    training?.cancel();
-    return { ...index, learned: model };
+  const building = new WordIndexBuilder(entries, worker ? split : entries.length);
+  if (worker) {
+    const normalized = await worker.questions.catch(() => undefined);
+    for (let e = split; e < entries.length; e++) building.addQuestions(e, normalized?.[e - split]);
   }
-  const learned = (await training?.model.catch(() => undefined)) ?? fitScorer(questionWords, none);
-  rememberScorer(key, learned);
+  const answers = (await worker?.answers.catch(() => undefined)) ?? entries.map((e) => answerWords(e.body));
+  building.addAnswers(answers);
+  const index = building.finish();
+  // No model cache here: the worker has trained by now, sooner than the cache's key could be computed.
+  const learned = (await worker?.model.catch(() => undefined)) ?? fitScorer(building.questionWords, questionWordsOf([], outOfScope).none);
   return { ...index, learned };
 }
 
-function buildWordIndex(entries: readonly IndexableEntry[]): { index: Omit<MatchIndex, 'learned'>; questionWords: string[][][] } {
-  const table = new FeatureTable();
-  const accentTable = new AccentTable();
-  const questionTexts: string[] = [];
-  const questionFeatures = new RowsBuilder();
-  const entryQuestions = new Int32Array(entries.length + 1);
-  const questionWords: string[][][] = [];
+/**
+ * Indexes the questions and tags of the entries before `upTo` at construction, the others when given (addQuestions,
+ * in entry order), then the answers (addAnswers): a worker thread may be normalising those meanwhile.
+ */
+class WordIndexBuilder {
+  private readonly table = new FeatureTable();
+  private readonly accentTable = new AccentTable();
+  private readonly questionTexts: string[] = [];
+  private readonly questionFeatures = new RowsBuilder();
+  private readonly entryQuestions: Int32Array;
+  /** Each entry's questions as content words: what the learned scorer is trained on. */
+  readonly questionWords: string[][][] = [];
 
-  entries.forEach((entry, e) => {
+  constructor(
+    private readonly entries: readonly IndexableEntry[],
+    upTo = entries.length,
+  ) {
+    this.entryQuestions = new Int32Array(entries.length + 1);
+    for (let e = 0; e < upTo; e++) this.addQuestions(e);
+  }
+
+  /** Entry e's questions and tags; `normalized`: its questions' content words, when a worker read them already. */
+  addQuestions(e: number, normalized?: readonly (readonly SpelledWord[])[]): void {
+    const { table, accentTable } = this;
+    const entry = this.entries[e]!;
     const words: string[][] = [];
-    questionWords.push(words);
-    for (const text of entry.questions) {
-      const { content } = normalize(text);
-      if (content.length === 0) continue;
+    this.questionWords.push(words);
+    entry.questions.forEach((text, i) => {
+      const content = normalized?.[i] ?? normalize(text).content;
+      if (content.length === 0) return;
       words.push(content.map((t) => t.text));
       const wordIds = content.map((t) => table.id(t.text));
       const ids = table.idsOf(content, wordIds);
       accentTable.add(content, e, wordIds);
       ids.forEach((id) => addEntry(table.questionEntries[id]!, e));
-      questionTexts.push(text);
-      questionFeatures.add(ids);
-    }
-    entryQuestions[e + 1] = questionTexts.length;
+      this.questionTexts.push(text);
+      this.questionFeatures.add(ids);
+    });
+    this.entryQuestions[e + 1] = this.questionTexts.length;
     for (const tag of entry.tags) {
       const { content } = normalize(tag);
       const wordIds = content.map((t) => table.id(t.text));
       for (const id of table.idsOf(content, wordIds)) addEntry(table.questionEntries[id]!, e);
       accentTable.add(content, e, wordIds);
     }
-    // The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries);
-    // its spellings count, but not how it spells word pairs (questions say enough, and answers are long).
-    // Tokens of the same word are mostly one shared object (normalize.ts): a long answer reduces to its distinct words.
-    const body = [...new Set(normalize(entry.body).content)];
-    accentTable.add(body, e);
-    for (const t of body) {
-      const id = table.id(t.text);
-      if (table.questionEntries[id]!.at(-1) !== e && table.bodyEntries[id]!.at(-1) !== e) table.bodyEntries[id]!.push(e);
+  }
+
+  /**
+   * The answer is weak evidence: its words count, word pairs don't (and would triple the index at 10,000 entries);
+   * its spellings count, but not how it spells word pairs (questions say enough, and answers are long).
+   */
+  addAnswers(answers: readonly (readonly SpelledWord[])[]): void {
+    const { table } = this;
+    answers.forEach((words, e) => {
+      this.accentTable.add(words, e);
+      for (const t of words) {
+        const id = table.id(t.text);
+        if (table.bodyEntries[id]!.at(-1) !== e && !includesSorted(table.questionEntries[id]!, e)) table.bodyEntries[id]!.push(e);
+      }
+    });
+  }
+
+  finish(): Omit<MatchIndex, 'learned'> {
+    const { table, entries, questionTexts, entryQuestions } = this;
+    const n = Math.max(entries.length, 1);
+    const idf = new Float64Array(table.ids.size);
+    const rarity = (id: number) => Math.log(1 + n / Math.max(table.questionEntries[id]!.length + table.bodyEntries[id]!.length, 1));
+    for (const [feature, id] of table.ids) {
+      if (isBigram(feature)) continue;
+      idf[id] = FUNCTION_WORDS.has(feature) ? Math.min(rarity(id), FUNCTION_WORD_WEIGHT) : rarity(id);
     }
-  });
+    for (const [feature, id] of table.ids) {
+      if (!isBigram(feature)) continue;
+      // A pair of common words is not rare just because they rarely stand side by side ("nhật hải" in "chủ nhật
+      // hải quan"): it weighs at most as much as its commoner word.
+      const [a, b] = feature.split(' ') as [string, string];
+      idf[id] = BIGRAM_FACTOR * Math.min(rarity(id), idf[table.ids.get(a)!]!, idf[table.ids.get(b)!]!);
+    }
 
-  const n = Math.max(entries.length, 1);
-  const idf = new Float64Array(table.ids.size);
-  const rarity = (id: number) => Math.log(1 + n / Math.max(table.questionEntries[id]!.length + table.bodyEntries[id]!.length, 1));
-  for (const [feature, id] of table.ids) {
-    if (isBigram(feature)) continue;
-    idf[id] = FUNCTION_WORDS.has(feature) ? Math.min(rarity(id), FUNCTION_WORD_WEIGHT) : rarity(id);
-  }
-  for (const [feature, id] of table.ids) {
-    if (!isBigram(feature)) continue;
-    // A pair of common words is not rare just because they rarely stand side by side ("nhật hải" in "chủ nhật
-    // hải quan"): it weighs at most as much as its commoner word.
-    const [a, b] = feature.split(' ') as [string, string];
-    idf[id] = BIGRAM_FACTOR * Math.min(rarity(id), idf[table.ids.get(a)!]!, idf[table.ids.get(b)!]!);
-  }
+    const packedFeatures = this.questionFeatures.build();
+    const questionWeights = new Float64Array(questionTexts.length);
+    for (let q = 0; q < questionTexts.length; q++) for (const id of rowOf(packedFeatures, q)) questionWeights[q] = questionWeights[q]! + idf[id]!;
+    const eligible = new Uint8Array(table.ids.size);
+    for (const [feature, id] of table.ids) eligible[id] = Number(!isBigram(feature) && !FUNCTION_WORDS.has(feature) && idf[id]! > FUNCTION_WORD_WEIGHT);
+    const counts = new Int32Array(table.ids.size);
+    const keyWords = packRows(entries.map((_, e) => keyWordsOf(packedFeatures, entryQuestions[e]!, entryQuestions[e + 1]!, eligible, counts)));
 
-  const words = [...table.ids.keys()].filter((f) => !isBigram(f) && f.length >= 3);
+    return {
+      entryIds: entries.map((e) => e.id),
+      questionTexts,
+      entryQuestions,
+      questionFeatures: packedFeatures,
+      questionWeights,
+      keyWords,
+      features: table.ids,
+      idf,
+      questionPostings: packRows(table.questionEntries),
+      bodyPostings: packRows(table.bodyEntries),
+      unknownIdf: Math.log(1 + n / 0.5),
+      accents: this.accentTable.forms(),
+      accentPairs: this.accentTable.pairs(),
+      spellings: this.accentTable.spellings,
+      vocabulary: vocabularyOf(table.ids.keys()),
+    };
+  }
+}
+
+/** Typo correction: the known words of three letters or more, one fuse.js index per length. */
+function vocabularyOf(features: Iterable<string>): Map<number, Fuse<string>> {
   const byLength = new Map<number, string[]>();
-  for (const w of words) {
+  for (const w of features) {
+    if (isBigram(w) || w.length < 3) continue;
     const list = byLength.get(w.length) ?? [];
     list.push(w);
     byLength.set(w.length, list);
@@ -326,28 +403,5 @@ function buildWordIndex(entries: readonly IndexableEntry[]): { index: Omit<Match
   for (const [length, list] of byLength) {
     vocabulary.set(length, new Fuse(list, { includeScore: true, threshold: 0.34, ignoreLocation: true }));
   }
-
-  const packedFeatures = questionFeatures.build();
-  const questionWeights = new Float64Array(questionTexts.length);
-  for (let q = 0; q < questionTexts.length; q++) for (const id of rowOf(packedFeatures, q)) questionWeights[q] = questionWeights[q]! + idf[id]!;
-  const keyWords = packRows(entries.map((_, e) => keyWordsOf(packedFeatures, entryQuestions[e]!, entryQuestions[e + 1]!, table, idf)));
-
-  const index = {
-    entryIds: entries.map((e) => e.id),
-    questionTexts,
-    entryQuestions,
-    questionFeatures: packedFeatures,
-    questionWeights,
-    keyWords,
-    features: table.ids,
-    idf,
-    questionPostings: packRows(table.questionEntries),
-    bodyPostings: packRows(table.bodyEntries),
-    unknownIdf: Math.log(1 + n / 0.5),
-    accents: accentTable.forms(),
-    accentPairs: accentTable.pairs(),
-    spellings: accentTable.spellings,
-    vocabulary,
-  };
-  return { index, questionWords };
+  return vocabulary;
 }

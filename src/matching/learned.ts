@@ -38,7 +38,7 @@ const NONE_SHARE = 0.2;
 /** Examples × classes up to which the logistic model is trained (the shipped base: about 95,000). */
 const LOGISTIC_BUDGET = 400_000;
 /** Beyond it, prototypes are built from this many questions per entry: enough for a centre, cheap at any size… */
-const PROTOTYPE_QUESTIONS = 3;
+export const PROTOTYPE_QUESTIONS = 3;
 /** …and document frequencies estimated on the first of them (a sample is enough for IDF). */
 const PROTOTYPE_DF_QUESTIONS = 1;
 /** Prototypes hash features into 2^18 columns, no vocabulary to build (at 10,000 entries a fifth of them share one). */
@@ -75,30 +75,29 @@ function inputKey(entries: readonly QuestionWords[], outOfScope: QuestionWords):
   return `${entries.length}:${h1 >>> 0}:${h2 >>> 0}`;
 }
 
-/** The model last trained on this very input, if still kept; `key` files a model trained now (rememberScorer). */
-export function trainedBefore(entries: readonly QuestionWords[], outOfScope: QuestionWords): { key: string; model?: LearnedModel } {
-  const key = inputKey(entries, outOfScope);
-  return { key, model: trained.get(key) };
-}
-
-export function rememberScorer(key: string, model: LearnedModel): void {
-  trained.set(key, model);
-  if (trained.size > TRAINED_KEPT) trained.delete(trained.keys().next().value!);
-}
-
 /** The scorer for these questions: trained, or the last model trained on the very same input. */
 export function trainScorer(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
-  const { key, model } = trainedBefore(entries, outOfScope);
-  if (model) return model;
-  const fitted = fitScorer(entries, outOfScope);
-  rememberScorer(key, fitted);
-  return fitted;
+  const key = inputKey(entries, outOfScope);
+  const cached = trained.get(key);
+  if (cached) return cached;
+  const model = fitScorer(entries, outOfScope);
+  trained.set(key, model);
+  if (trained.size > TRAINED_KEPT) trained.delete(trained.keys().next().value!);
+  return model;
 }
 
-/** Trains a scorer (no cache): what a reload costs, measured by `npm run bench`. */
-export function fitScorer(entries: readonly QuestionWords[], outOfScope: QuestionWords): LearnedModel {
-  const examples = entries.reduce((n, e) => n + e.length, 0) + outOfScope.length;
-  return examples * (entries.length + 1) <= LOGISTIC_BUDGET ? fitLogistic(entries, outOfScope) : fitPrototypes(entries, outOfScope);
+/** Whether a knowledge base of `entries` entries and `examples` training questions gets prototypes. */
+export function usesPrototypes(entries: number, examples: number): boolean {
+  return examples * (entries + 1) > LOGISTIC_BUDGET;
+}
+
+/**
+ * Trains a scorer (no cache): what a reload costs, measured by `npm run bench`. `examples` is how many questions
+ * (out-of-scope included) the whole input has, when `entries` holds only the PROTOTYPE_QUESTIONS first of each entry.
+ */
+export function fitScorer(entries: readonly QuestionWords[], outOfScope: QuestionWords, examples?: number): LearnedModel {
+  const count = examples ?? entries.reduce((n, e) => n + e.length, 0) + outOfScope.length;
+  return usesPrototypes(entries.length, count) ? fitPrototypes(entries, outOfScope) : fitLogistic(entries, outOfScope);
 }
 
 /** Out-of-scope questions together weigh NONE_SHARE of the in-scope ones. */

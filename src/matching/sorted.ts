@@ -1,5 +1,5 @@
 /** Position of `value` in an ascending array (bisection), or -1 when it is not there. */
-export function indexInSorted(list: Int32Array, value: number): number {
+export function indexInSorted(list: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = list.length - 1;
   while (lo <= hi) {
@@ -44,4 +44,8 @@ export function kthSmallest(values: Float32Array, k: number): number {
     else return values[k]!;
   }
   return values[k]!;
+}
+
+export function includesSorted(list: ArrayLike<number>, value: number): boolean {
+  return indexInSorted(list, value) >= 0;
 }

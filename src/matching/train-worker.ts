@@ -1,8 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerWords, normalizeQuestions, packWordLists, questionWords, trainingInput, type BuildInput } from './build-input.js';
 import { fitScorer } from './learned.js';
-import { questionWords, type TrainingInput } from './training-input.js';
 
-// Worker thread: trains the learned scorer from raw question strings while the main thread builds the word index.
-const { questions, outOfScope } = workerData as TrainingInput;
-const { entries, none } = questionWords(questions, outOfScope);
-parentPort!.postMessage(fitScorer(entries, none));
+// Worker thread (train-in-worker.ts): reads the answers, then the questions of the entries from `split` on, and
+// sends both while the main thread indexes the questions before `split`; then trains the learned scorer.
+const { questions, outOfScope, answers, split } = workerData as BuildInput;
+parentPort!.postMessage({ answers: packWordLists(answers.map(answerWords)) });
+const { packed, entries: tail } = normalizeQuestions(questions, split);
+parentPort!.postMessage({ questions: packed });
+const none = questionWords([], outOfScope).none;
+const { entries, examples } = trainingInput(questions, tail, none);
+parentPort!.postMessage({ model: fitScorer(entries, none, examples) });

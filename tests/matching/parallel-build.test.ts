@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, buildIndexInParallel, type IndexableEntry } from '../../src/matching/index.js';
 import { fitScorer } from '../../src/matching/learned.js';
+import { normalize } from '../../src/matching/normalize.js';
 import { search } from '../../src/matching/search.js';
 import { trainInWorker } from '../../src/matching/train-in-worker.js';
-import { questionWords } from '../../src/matching/training-input.js';
+import { answerWords, questionWords } from '../../src/matching/build-input.js';
 
 // Enough entries for the prototype model (the one large knowledge bases get), few enough to train in a moment.
 const ENTRIES: IndexableEntry[] = Array.from({ length: 400 }, (_, i) => ({
@@ -15,10 +16,16 @@ const ENTRIES: IndexableEntry[] = Array.from({ length: 400 }, (_, i) => ({
 const OUT_OF_SCOPE = ['giá vàng hôm nay', 'thời tiết ngày mai', 'đăng ký kết hôn'];
 
 describe('training in a worker thread', () => {
-  it('gives the very model the main thread would train', async () => {
+  it('reads the answers and part of the questions, and trains the very model the main thread would', async () => {
     const { entries, none } = questionWords(ENTRIES.map((e) => e.questions), OUT_OF_SCOPE);
     const inline = fitScorer(entries, none);
-    const fromWorker = await trainInWorker({ questions: ENTRIES.map((e) => e.questions), outOfScope: OUT_OF_SCOPE }).model;
+    const worker = trainInWorker({ questions: ENTRIES.map((e) => e.questions), outOfScope: OUT_OF_SCOPE, answers: ENTRIES.map((e) => e.body), split: 150 });
+    const spelled = (words: readonly { text: string; spelling: string | null }[]) => words.map(({ text, spelling }) => ({ text, spelling }));
+    expect((await worker.answers).map(spelled)).toEqual(ENTRIES.map((e) => spelled(answerWords(e.body))));
+    const normalized = await worker.questions;
+    expect(normalized).toHaveLength(ENTRIES.length - 150);
+    expect(normalized[3]!.map(spelled)).toEqual(ENTRIES[153]!.questions.map((q) => spelled(normalize(q).content)));
+    const fromWorker = await worker.model;
     expect(fromWorker.kind).toBe('prototypes');
     expect(fromWorker).toEqual(inline);
   });
@@ -28,11 +35,13 @@ describe('training in a worker thread', () => {
     const single = buildIndex(ENTRIES, OUT_OF_SCOPE);
     expect(parallel.learned).toEqual(single.learned);
     expect([...parallel.features]).toEqual([...single.features]);
+    expect([...parallel.bodyPostings.values]).toEqual([...single.bodyPostings.values]);
+    expect(parallel.accents).toEqual(single.accents);
     expect(search(parallel, 'hang 123 nhap khau can giay to gi').candidates[0]?.id).toBe('muc-123');
   });
 
   it('rejects, instead of hanging, when the worker is stopped before it sends a model', async () => {
-    const training = trainInWorker({ questions: ENTRIES.map((e) => e.questions), outOfScope: OUT_OF_SCOPE });
+    const training = trainInWorker({ questions: ENTRIES.map((e) => e.questions), outOfScope: OUT_OF_SCOPE, answers: ENTRIES.map((e) => e.body), split: 150 });
     training.cancel();
     await expect(training.model).rejects.toThrow(/training worker stopped/);
   });
