@@ -52,6 +52,12 @@ const rssOf = async (pid: number) => {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 };
 
+/** V8's heap and external memory, from the server's own /metrics. */
+function heapOf(metrics: string): string {
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 1048576;
+  return `heap used ${gauge('hoanhmo_nodejs_heap_size_used_bytes').toFixed(0)} of ${gauge('hoanhmo_nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${gauge('hoanhmo_nodejs_external_memory_bytes').toFixed(0)} MB`;
+}
+
 async function measure(label: string, entries: number): Promise<void> {
   const graph = await new FakeGraph().start();
   const knowledge = await knowledgeOf(entries);
@@ -93,14 +99,13 @@ async function measure(label: string, entries: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500));
   }
   const after = await rssOf(child.pid!);
+  const heapAfter = heapOf(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
   // Quiet for a while, as a border gate's bot is most of the day: V8's memory reducer gives back what it can.
   await new Promise((r) => setTimeout(r, 12_000));
   const settled = await rssOf(child.pid!);
-  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 1048576;
-  const heap = `heap used ${gauge('hoanhmo_nodejs_heap_size_used_bytes').toFixed(0)} of ${gauge('hoanhmo_nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${gauge('hoanhmo_nodejs_external_memory_bytes').toFixed(0)} MB`;
+  const heap = heapOf(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
   process.stdout.write(
-    `${label}: started in ${(loadedMs / 1000).toFixed(1)} s, RSS ${afterStart.rss.toFixed(0)} MB; after ${users} conversations (${n} messages, ${graph.messages.length} replies) RSS ${after.rss.toFixed(0)} MB, ${settled.rss.toFixed(0)} MB after 12 s quiet, peak ${settled.peak.toFixed(0)} MB (${heap})\n`,
+    `${label}: started in ${(loadedMs / 1000).toFixed(1)} s, RSS ${afterStart.rss.toFixed(0)} MB; after ${users} conversations (${n} messages, ${graph.messages.length} replies) RSS ${after.rss.toFixed(0)} MB (${heapAfter}), ${settled.rss.toFixed(0)} MB after 12 s quiet (${heap}), peak ${settled.peak.toFixed(0)} MB\n`,
   );
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

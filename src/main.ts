@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { KnowledgeBaseError } from './knowledge/types.js';
 import { createLogger } from './log.js';
+import { idleCollector } from './idle-collector.js';
 import { createServer } from './server.js';
 import { serveBackupRequest } from './store/backup.js';
 import { DataDirBusyError } from './store/lock.js';
@@ -18,17 +19,20 @@ async function main(): Promise<void> {
   for (const c of server.channels) {
     logger.info({ channel: c.name, enabled: c.enabled }, `channel ${c.name}: ${c.enabled ? 'enabled' : 'disabled'} — ${c.detail}`);
   }
+  const collector = idleCollector();
   const http: HttpServer = server.app.listen(config.port, config.host, () => {
     const address = http.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port }, `listening on http://localhost:${port} (web chat: ${config.webChat ? `http://localhost:${port}/chat` : 'off'})`);
   });
+  http.on('request', () => collector.activity());
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     http.close();
+    collector.stop();
     void server.close().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 8000).unref();
   };
