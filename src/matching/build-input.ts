@@ -16,15 +16,19 @@ export interface SpelledWord {
   readonly spelling: string | null;
 }
 
+/** A text's content words (folded), as the learned scorer reads them. */
+export function contentWords(text: string): string[] {
+  return normalize(text).content.map((t) => t.text);
+}
+
 /**
  * The content words the learned scorer reads, the same in the main thread and in a worker: an entry's questions
  * without the ones that normalise to nothing; out-of-scope questions as they come.
  */
 export function questionWords(questions: BuildInput['questions'], outOfScope: readonly string[]): { entries: QuestionWords[]; none: string[][] } {
-  const words = (text: string) => normalize(text).content.map((t) => t.text);
   return {
-    entries: questions.map((texts) => texts.map(words).filter((w) => w.length > 0)),
-    none: outOfScope.map(words),
+    entries: questions.map((texts) => texts.map(contentWords).filter((w) => w.length > 0)),
+    none: outOfScope.map(contentWords),
   };
 }
 
@@ -121,18 +125,17 @@ export function trainingInput(
   tail: readonly QuestionWords[],
   none: QuestionWords,
 ): { entries: QuestionWords[]; examples?: number } {
-  const words = (text: string) => normalize(text).content.map((t) => t.text);
   const head = questions.slice(0, questions.length - tail.length).map((texts) => {
     const first: string[][] = [];
     let read = 0;
     while (read < texts.length && first.length < PROTOTYPE_QUESTIONS) {
-      const w = words(texts[read++]!);
+      const w = contentWords(texts[read++]!);
       if (w.length > 0) first.push(w);
     }
     return { first, unread: texts.slice(read) };
   });
   const examples = [...head.map((h) => h.first), ...tail].reduce((n, e) => n + e.length, 0) + none.length;
   if (usesPrototypes(questions.length, examples)) return { entries: [...head.map((h) => h.first), ...tail], examples };
-  const full = head.map((h) => [...h.first, ...h.unread.map(words).filter((w) => w.length > 0)]);
+  const full = head.map((h) => [...h.first, ...h.unread.map(contentWords).filter((w) => w.length > 0)]);
   return { entries: [...full, ...tail] };
 }

@@ -2,8 +2,8 @@ import Fuse from 'fuse.js';
 import { FUNCTION_WORD_WEIGHT, FUNCTION_WORDS } from './lexicon.js';
 import { fitScorer, trainScorer, type LearnedModel } from './learned.js';
 import { trainInWorker, type Training } from './train-in-worker.js';
-import { answerWords, questionWords as questionWordsOf, type SpelledWord } from './build-input.js';
-import { normalize, type Token } from './normalize.js';
+import { answerWords, contentWords, type SpelledWord } from './build-input.js';
+import { normalize } from './normalize.js';
 import { packRows, rowOf, RowsBuilder, type PackedRows } from './packed-rows.js';
 import { includesSorted } from './sorted.js';
 
@@ -240,7 +240,7 @@ class AccentTable {
 export function buildIndex(entries: readonly IndexableEntry[], outOfScope: readonly string[] = []): MatchIndex {
   const building = new WordIndexBuilder(entries);
   building.addAnswers(entries.map((e) => answerWords(e.body)));
-  return { ...building.finish(), learned: trainScorer(building.questionWords, questionWordsOf([], outOfScope).none) };
+  return { ...building.finish(), learned: trainScorer(building.questionWords, outOfScope.map(contentWords)) };
 }
 
 /** From this many question strings, the index is built on two cores. */
@@ -279,7 +279,7 @@ export async function buildIndexInParallel(
   building.addAnswers(answers);
   const index = building.finish();
   // No model cache here: the worker has trained by now, sooner than the cache's key could be computed.
-  const learned = (await worker?.model.catch(() => undefined)) ?? fitScorer(building.questionWords, questionWordsOf([], outOfScope).none);
+  const learned = (await worker?.model.catch(() => undefined)) ?? fitScorer(building.questionWords, outOfScope.map(contentWords));
   return { ...index, learned };
 }
 

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { answerWords, normalizeQuestions, packWordLists, questionWords, trainingInput, type BuildInput } from './build-input.js';
+import { answerWords, contentWords, normalizeQuestions, packWordLists, trainingInput, type BuildInput } from './build-input.js';
 import { fitScorer } from './learned.js';
 
 // Worker thread (train-in-worker.ts): reads the answers, then the questions of the entries from `split` on, and
@@ -8,6 +8,6 @@ const { questions, outOfScope, answers, split } = workerData as BuildInput;
 parentPort!.postMessage({ answers: packWordLists(answers.map(answerWords)) });
 const { packed, entries: tail } = normalizeQuestions(questions, split);
 parentPort!.postMessage({ questions: packed });
-const none = questionWords([], outOfScope).none;
+const none = outOfScope.map(contentWords);
 const { entries, examples } = trainingInput(questions, tail, none);
 parentPort!.postMessage({ model: fitScorer(entries, none, examples) });
