@@ -1,5 +1,5 @@
 /**
- * A full garbage collection once traffic pauses after a burst. Under a burst V8's heap grows with short-lived garbage
+ * Two full garbage collections once traffic pauses after a burst. Under a burst V8's heap grows with short-lived garbage
  * (requests, replies, store writes) and its memory reducer gives it back only after several quiet seconds; collecting
  * one second into the pause returns it at once (measured in the README's memory benchmark). Needs node --expose-gc
  * (npm run start:prod passes it); without it this does nothing.

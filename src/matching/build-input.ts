@@ -21,17 +21,6 @@ export function contentWords(text: string): string[] {
   return normalize(text).content.map((t) => t.text);
 }
 
-/**
- * The content words the learned scorer reads, the same in the main thread and in a worker: an entry's questions
- * without the ones that normalise to nothing; out-of-scope questions as they come.
- */
-export function questionWords(questions: BuildInput['questions'], outOfScope: readonly string[]): { entries: QuestionWords[]; none: string[][] } {
-  return {
-    entries: questions.map((texts) => texts.map(contentWords).filter((w) => w.length > 0)),
-    none: outOfScope.map(contentWords),
-  };
-}
-
 /** An answer's distinct content words (a word's tokens are one shared object, normalize.ts): long answers repeat. */
 export function answerWords(answer: string): SpelledWord[] {
   return [...new Set(normalize(answer).content)];
@@ -85,9 +74,8 @@ function spelledWord(text: string, spelling: string | null): SpelledWord {
   return word;
 }
 
-/** Normalised questions of entries from..from + perEntry.length: per entry, how many; then every question's words. */
+/** Normalised questions of consecutive entries: per entry, how many; then every question's words. */
 export interface PackedQuestions {
-  readonly from: number;
   readonly perEntry: Int32Array;
   readonly questions: PackedWordLists;
 }
@@ -105,7 +93,7 @@ export function normalizeQuestions(questions: BuildInput['questions'], from: num
       })
       .filter((w) => w.length > 0),
   );
-  return { packed: { from, perEntry: Int32Array.from(part, (t) => t.length), questions: packWordLists(contents) }, entries };
+  return { packed: { perEntry: Int32Array.from(part, (t) => t.length), questions: packWordLists(contents) }, entries };
 }
 
 /** Per entry, per question (empty ones included), its content words. */

@@ -5,7 +5,7 @@ import { trainInWorker, type Training } from './train-in-worker.js';
 import { answerWords, contentWords, type SpelledWord } from './build-input.js';
 import { normalize } from './normalize.js';
 import { packRows, rowOf, RowsBuilder, type PackedRows } from './packed-rows.js';
-import { includesSorted } from './sorted.js';
+import { includesSorted, sortedDistinct } from './sorted.js';
 
 /** What the matcher needs of an FAQ entry; the knowledge layer maps its entries to this. */
 export interface IndexableEntry {
@@ -85,26 +85,13 @@ function keyWordsOf(features: PackedRows, from: number, to: number, eligible: Ui
   return keys.length > 0 ? keys : words.slice(0, 1);
 }
 
-function sortedDistinct(list: readonly number[]): Int32Array {
-  const sorted = Int32Array.from(list).sort();
-  let n = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
-  return sorted.slice(0, n);
-}
-
 /** Appends `e` unless it is already the last element: entries are indexed in order, so this deduplicates. */
 function addEntry(list: number[], e: number): void {
   if (list[list.length - 1] !== e) list.push(e);
 }
 
-
 class FeatureTable {
   readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
-
-  name(id: number): string {
-    return this.names[id]!;
-  }
   readonly questionEntries: number[][] = [];
   readonly bodyEntries: number[][] = [];
 
@@ -113,7 +100,6 @@ class FeatureTable {
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(feature, id);
-      this.names.push(feature);
       this.questionEntries.push([]);
       this.bodyEntries.push([]);
     }

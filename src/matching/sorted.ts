@@ -49,3 +49,11 @@ export function kthSmallest(values: Float32Array, k: number): number {
 export function includesSorted(list: ArrayLike<number>, value: number): boolean {
   return indexInSorted(list, value) >= 0;
 }
+
+/** The distinct values of a list, ascending. */
+export function sortedDistinct(list: readonly number[]): Int32Array {
+  const sorted = Int32Array.from(list).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+  return sorted.slice(0, n);
+}

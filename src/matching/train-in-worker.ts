@@ -13,8 +13,8 @@ export interface Training {
   cancel(): void;
 }
 
-// Run from the TypeScript sources (npm start, tests), the worker registers the TypeScript loader (tsx, a dev
-// dependency) before it loads its module: a worker does not inherit the main thread's loader hooks.
+// Run from the TypeScript sources (npm start, tests), the worker registers the TypeScript loader (tsx) before it
+// loads its module: a worker does not inherit the main thread's loader hooks.
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(fromSource ? './train-worker.ts' : './train-worker.js', import.meta.url);
 

@@ -4,7 +4,7 @@ import { fitScorer } from '../../src/matching/learned.js';
 import { normalize } from '../../src/matching/normalize.js';
 import { search } from '../../src/matching/search.js';
 import { trainInWorker } from '../../src/matching/train-in-worker.js';
-import { answerWords, questionWords } from '../../src/matching/build-input.js';
+import { answerWords, contentWords } from '../../src/matching/build-input.js';
 
 // Enough entries for the prototype model (the one large knowledge bases get), few enough to train in a moment.
 const ENTRIES: IndexableEntry[] = Array.from({ length: 400 }, (_, i) => ({
@@ -17,8 +17,8 @@ const OUT_OF_SCOPE = ['giá vàng hôm nay', 'thời tiết ngày mai', 'đăng 
 
 describe('training in a worker thread', () => {
   it('reads the answers and part of the questions, and trains the very model the main thread would', async () => {
-    const { entries, none } = questionWords(ENTRIES.map((e) => e.questions), OUT_OF_SCOPE);
-    const inline = fitScorer(entries, none);
+    const entries = ENTRIES.map((e) => e.questions.map(contentWords).filter((w) => w.length > 0));
+    const inline = fitScorer(entries, OUT_OF_SCOPE.map(contentWords));
     const worker = trainInWorker({ questions: ENTRIES.map((e) => e.questions), outOfScope: OUT_OF_SCOPE, answers: ENTRIES.map((e) => e.body), split: 150 });
     const spelled = (words: readonly { text: string; spelling: string | null }[]) => words.map(({ text, spelling }) => ({ text, spelling }));
     expect((await worker.answers).map(spelled)).toEqual(ENTRIES.map((e) => spelled(answerWords(e.body))));
