@@ -1,7 +1,7 @@
 import { EMPTY_STATE } from '../conversation/respond.js';
 import type { ChannelName } from '../conversation/types.js';
 import { applyRetention, collectUserData, eraseUser } from '../privacy/personal-data.js';
-import { AUDIT_LIMIT, DELIVERY_FAILURE_LIMIT, type AuditEntry, type ConversationRecord, type DeliveryFailure, type FeedbackRecord, type Schema, type Session, type StaffUser, type Ticket } from './schema.js';
+import { AUDIT_LIMIT, DELIVERY_FAILURE_LIMIT, type AuditEntry, copyConversation, type ConversationRecord, type DeliveryFailure, type FeedbackRecord, type Schema, type Session, type StaffUser, type Ticket } from './schema.js';
 import { Store } from './store.js';
 import { StoreConflictError, type DataStore, type PhrasingProposal, type ProposalSource, type TicketQuery, type TimeRange, type UserDataRecords } from './types.js';
 
@@ -50,7 +50,7 @@ export class LowdbDataStore implements DataStore {
   // --- conversations ---------------------------------------------------------------------------------------
   async conversation(channel: ChannelName, userId: string): Promise<ConversationRecord | null> {
     const r = this.d.conversations[conversationKey(channel, userId)];
-    return r ? copy(r) : null;
+    return r ? copyConversation(r) : null;
   }
 
   async updateConversation(channel: ChannelName, userId: string, change: (r: ConversationRecord) => void, options: { lazy?: boolean } = {}): Promise<ConversationRecord> {
@@ -58,7 +58,7 @@ export class LowdbDataStore implements DataStore {
       const k = conversationKey(channel, userId);
       const record = (d.conversations[k] ??= { channel, userId, displayName: null, state: EMPTY_STATE, lastUserMessageAt: 0, transcript: [], pausedUntil: 0 });
       change(record);
-      return copy(record);
+      return copyConversation(record);
     }, options.lazy);
   }
 

@@ -1,5 +1,5 @@
 import type { ChannelName } from '../../conversation/types.js';
-import type { ConversationRecord } from '../schema.js';
+import { copyConversation, type ConversationRecord } from '../schema.js';
 import { emptyConversation, times } from './conversations.js';
 import { json, type Pool } from './pool.js';
 
@@ -47,7 +47,7 @@ export class ConversationBuffer {
     const entry = this.pending.get(key) ?? (this.held.has(key) ? this.loadEntry(key, channel, userId) : null);
     if (entry) {
       const e = await entry;
-      return e.version === null && e.changes.length === 0 ? null : structuredClone(e.record);
+      return e.version === null && e.changes.length === 0 ? null : copyConversation(e.record);
     }
     const row = await this.load(channel, userId);
     return row.version === null ? null : row.record;
@@ -64,7 +64,7 @@ export class ConversationBuffer {
     const e = await entry;
     change(e.record);
     e.changes.push(change);
-    return structuredClone(e.record);
+    return copyConversation(e.record);
   }
 
   /** This instance works on the user's messages now: their record may stay here until letGo(). */
@@ -123,7 +123,7 @@ export class ConversationBuffer {
     const [channel, userId] = key.split('\u0000') as [ChannelName, string];
     const changes = e.changes;
     e.changes = [];
-    let record = structuredClone(e.record);
+    let record = copyConversation(e.record);
     try {
       for (let version = e.version; ; ) {
         const { lastAt, oldestItemAt } = times(record);
