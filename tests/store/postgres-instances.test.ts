@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyMigrations, loadMigrations } from '../../src/store/postgres/migrate.js';
 import { openPostgres, type PostgresStores } from '../../src/store/postgres/open.js';
+import { CLAIM_SQL } from '../../src/store/postgres/queue.js';
 import { silentLogger } from '../../src/log.js';
 import { createDatabase } from '../helpers/postgres.js';
 import { ticketFor } from './contract/fixtures.js';
@@ -47,7 +48,7 @@ describe.skipIf(!url)('PostgreSQL: several instances on one database', () => {
 
   const twoInstances = async () => {
     await admin.query(
-      `TRUNCATE meta, conversations, tickets, users, sessions, audit, feedback, delivery_failures, proposals, inbound_events, user_leases, zalo_tokens, activity, job_runs, login_attempts RESTART IDENTITY;
+      `TRUNCATE meta, conversations, tickets, users, sessions, audit, feedback, delivery_failures, proposals, inbound_events, waiting_users, user_leases, zalo_tokens, activity, job_runs, login_attempts RESTART IDENTITY;
        ALTER SEQUENCE ticket_numbers RESTART`,
     );
     clock.set(Date.parse('2026-06-01T03:00:00Z'));
@@ -305,5 +306,36 @@ describe.skipIf(!url)('PostgreSQL: several instances on one database', () => {
     expect(await b.data.auditEntries({ ticketId: 1 })).toHaveLength(20);
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).data.updateConversation('zalo', 'z1', (r) => void (r.lastUserMessageAt += 1))));
     expect((await b.data.conversation('zalo', 'z1'))?.lastUserMessageAt).toBe(20);
+  });
+  it('claims under a backlog of 800 events by reading only the users it takes, with or without statistics', async () => {
+    await twoInstances();
+    // 6,000 events done, 800 waiting from 450 users; the 50 users waiting longest are being worked on elsewhere.
+    await admin.query(`INSERT INTO inbound_events (id, key, at, event, done_at) SELECT 'd' || g, 'u' || (g % 500), g, NULL, g FROM generate_series(1, 6000) g`);
+    await admin.query(`INSERT INTO inbound_events (id, key, at, event) SELECT 'p' || g, 'u' || (g % 450), g, '{"text":"tin"}'::jsonb FROM generate_series(1, 800) g`);
+    await admin.query('INSERT INTO waiting_users (key, since_seq) SELECT key, min(seq) FROM inbound_events WHERE done_at IS NULL GROUP BY key');
+    await admin.query(`INSERT INTO user_leases SELECT key, 'other', 'token', 9e15 FROM waiting_users ORDER BY since_seq LIMIT 50`);
+    const eventRowsRead = async () => {
+      await admin.query('BEGIN');
+      try {
+        const { rows } = await admin.query<{ 'QUERY PLAN': unknown }>({ text: `EXPLAIN (ANALYZE, FORMAT JSON) ${CLAIM_SQL}`, values: [clock.now(), [], null, 'me', 'token-me', clock.now() + LEASE, 8] });
+        type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+        const read = (n: PlanNode): number =>
+          (n['Relation Name'] === 'inbound_events' ? n['Actual Rows'] * n['Actual Loops'] : 0) + (n.Plans ?? []).reduce((sum, c) => sum + read(c), 0);
+        return read((rows[0]!['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan);
+      } finally {
+        await admin.query('ROLLBACK');
+      }
+    };
+    // Eight users with one or two events each: a few dozen rows, not the 800 waiting (twice over, as joins read them).
+    expect(await eventRowsRead()).toBeLessThan(50);
+    await admin.query('ANALYZE inbound_events, waiting_users, user_leases');
+    expect(await eventRowsRead()).toBeLessThan(50);
+    const leases = await a.queue.claimSome('A', LEASE, 8);
+    const oldest = await admin.query<{ key: string }>('SELECT key FROM waiting_users w WHERE NOT EXISTS (SELECT 1 FROM user_leases l WHERE l.key = w.key AND l.owner = $1) ORDER BY since_seq LIMIT 8', ['other']);
+    expect(leases.map((l) => l.key)).toEqual(oldest.rows.map((r) => r.key));
+    for (const lease of leases) {
+      const pending = await admin.query<{ id: string }>('SELECT id FROM inbound_events WHERE key = $1 AND done_at IS NULL ORDER BY seq', [lease.key]);
+      expect(lease.events.map((e) => e.id)).toEqual(pending.rows.map((r) => r.id));
+    }
   });
 });
