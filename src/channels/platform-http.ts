@@ -34,10 +34,13 @@ export function toPlatformCallError(err: unknown): unknown {
 
 /**
  * The one way the channels make HTTP calls: keep-alive connections (a handshake per send would cost more than the
- * send), a timeout, and every failure turned into a PlatformCallError before anyone can log it.
+ * send), no redirects, a timeout, and every failure turned into a PlatformCallError before anyone can log it.
  */
 export function platformHttp(options: CreateAxiosDefaults & { timeout: number }): AxiosInstance {
   const client = axios.create({
+    // Graph and Zalo answer their API calls directly, never with a redirect; without redirects axios calls Node's
+    // http itself instead of through follow-redirects, a wrapper that cost as much CPU per send as the request.
+    maxRedirects: 0,
     ...options,
     httpAgent: new http.Agent({ keepAlive: true }),
     httpsAgent: new https.Agent({ keepAlive: true }),
