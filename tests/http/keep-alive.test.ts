@@ -21,7 +21,7 @@ describe('the HTTP server behind a reverse proxy', () => {
     );
     agent.destroy();
     // Node's default is 5 s: a proxy reusing a connection the server is closing gets a reset and answers 502.
-    const timeout = Number(/timeout=(\d+)/.exec(headers['keep-alive'] ?? '')?.[1]);
+    const timeout = Number(/timeout=(\d+)/.exec(String(headers['keep-alive'] ?? ''))?.[1]);
     expect(timeout).toBeGreaterThan(120);
   });
 });
