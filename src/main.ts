@@ -8,7 +8,10 @@ import { serveBackupRequest } from './store/backup.js';
 import { DataDirBusyError } from './store/lock.js';
 import { StoreCorruptError } from './store/store.js';
 
-/** Longer than any reverse proxy in deploy/ keeps an idle upstream connection (Caddy: 2 minutes). */
+/**
+ * Longer than a reverse proxy in deploy/ keeps an idle connection to the bot (Caddy: 2 minutes). With Node's 5 s, the
+ * server closes a connection just as the proxy sends a webhook on it, and the proxy answers 502.
+ */
 const KEEP_ALIVE_MS = 130_000;
 
 // Composition root: read config, build the server, listen, shut down cleanly.
@@ -28,8 +31,6 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port }, `listening on http://localhost:${port} (web chat: ${config.webChat ? `http://localhost:${port}/chat` : 'off'})`);
   });
-  // Caddy keeps idle connections to the bot for 2 minutes; a shorter keep-alive (Node's default is 5 s) closes one
-  // just as the proxy sends a webhook on it, and the proxy answers 502. Idle connections are cheap: keep them longer.
   http.keepAliveTimeout = KEEP_ALIVE_MS;
   http.headersTimeout = KEEP_ALIVE_MS + 1000;
   http.on('request', () => collector.activity());
