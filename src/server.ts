@@ -130,8 +130,8 @@ export async function createServer(config: Config, logger: Logger, options: Serv
     leaseMs: config.queueLeaseMs,
     // With several instances, look now and then for work accepted elsewhere or left by one that died; and work on
     // fewer users at once than the pool has connections times a few, or every query queues behind the others. No new
-    // user while the loop runs 1 ms late: at 300 messages/s on two shared cores that kept the acknowledgements' p99
-    // at 30–64 ms (3 ms: 55–87 ms) and the maximum rate unchanged (README, "Benchmarks").
+    // user while the loop runs 1 ms late: at 300 messages/s on two shared cores the acknowledgements' p99 was 30–79 ms
+    // over nine runs (3 ms: 55–104 ms), and the maximum rate stayed above 350/s (README, "Benchmarks").
     ...(stores.kind === 'postgres' ? { pollMs: 1000, maxUsers: 48, claimBatch: 8, shared: true, busyLagMs: 1 } : {}),
     onAuthFailure: (channel, err) => channels.authFailed(channel, err),
   });
