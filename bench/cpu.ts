@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+/** /proc counts CPU in clock ticks of 10 ms: ample over runs of thousands of messages. */
 const TICK_MS = 10;
 
 /** CPU time (user + system, ms) each process has used so far, from /proc (Linux; processes gone are left out). */
@@ -26,7 +27,7 @@ export function cpuSince(before: ReadonlyMap<number, number>, after: ReadonlyMap
 
 /**
  * The PostgreSQL server's processes as the database lists them (backends, and background processes such as the WAL
- * writer and autovacuum). Clock ticks are 10 ms, ample over runs of thousands of messages.
+ * writer and autovacuum).
  */
 export async function postgresPids(url: string): Promise<number[]> {
   const { default: pg } = await import('pg');

@@ -11,11 +11,11 @@ import { FakeSendApi } from './fake-send-api.js';
 // npm run bench:webhook: the real entry point in a process of its own (as in production), signed Messenger payloads
 // over loopback from a separate process (signed before the clock starts), replies to a fake Graph API (in this
 // process, plain node:http) answering in SEND_API_MS (100 ms). CPU per message is read from /proc for the servers,
-// PostgreSQL, the load generator and the fake API. Each scenario on a fresh server, after a warm-up of WARM_UP messages: the maximum sustained rate
-// (closed loop, 32 connections), then acknowledgement latency at an offered 300 messages/s (Meta's Send API cap per
-// page) for 20 s. First one instance on the embedded store, then two instances (the real entry point, two
-// processes) sharing a throwaway PostgreSQL, the load spread over both. ONLY=lowdb|postgres, ONLY_RATE=1 to skip the
-// maximum.
+// PostgreSQL, the load generator and the fake API. Each scenario on a fresh server, after a warm-up of WARM_UP
+// messages: the maximum sustained rate (closed loop, 32 connections), then acknowledgement latency at an offered 300
+// messages/s (Meta's Send API cap per page) for 20 s. First one instance on the embedded store, then two instances
+// (the real entry point, two processes) sharing a throwaway PostgreSQL, the load spread over both.
+// ONLY=lowdb|postgres, ONLY_RATE=1 to skip the maximum.
 const users = 500;
 /** Messages sent (and answered) before each measured run. */
 const WARM_UP = 1500;

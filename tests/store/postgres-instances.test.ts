@@ -307,6 +307,7 @@ describe.skipIf(!url)('PostgreSQL: several instances on one database', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).data.updateConversation('zalo', 'z1', (r) => void (r.lastUserMessageAt += 1))));
     expect((await b.data.conversation('zalo', 'z1'))?.lastUserMessageAt).toBe(20);
   });
+
   it('claims under a backlog of 800 events by reading only the users it takes, with or without statistics', async () => {
     await twoInstances();
     // 6,000 events done, 800 waiting from 450 users; the 50 users waiting longest are being worked on elsewhere.
