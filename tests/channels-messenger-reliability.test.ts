@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUMAN_AGENT_WINDOW_MS, MessengerAdapter, shortTitle, WINDOW_CLOSED_OFFICER } from '../src/channels/messenger/adapter.js';
 import { GraphClient, classifyGraphError } from '../src/channels/messenger/client.js';
 import { SendError, type InboundEvent, type OutboundMessage } from '../src/channels/types.js';
+import { DEFAULT_TYPING_AFTER_MS } from '../src/dispatch/dispatcher.js';
 import { Journal } from '../src/store/journal.js';
 import { FakeGraph } from './helpers/fake-graph.js';
 import { FB, FIXTURE_NOW, fixture, signed, startServer } from './helpers/server.js';
@@ -128,18 +129,42 @@ describe('Messenger reliability', () => {
     await server.close();
   });
 
-  it('shows "typing" while working and fetches the display name once', async () => {
+  it('shows "typing" only to a user kept waiting, and fetches the display name once', async () => {
     graph.requests.length = 0;
     const server = await startServer(graph.url);
     const body = await fixture('text.json');
     await request(server.app).post('/webhooks/messenger').set(signed(body)).send(body);
     await server.dispatcher.idle();
     await new Promise((r) => setTimeout(r, 50));
-    expect(graph.requests.some((r) => r.body.sender_action === 'typing_on')).toBe(true);
+    // Answered at once: no indicator, one platform call fewer.
+    expect(graph.requests.filter((r) => r.body.sender_action === 'typing_on')).toHaveLength(0);
     expect((await server.conversations.record('messenger', '6543210987654321'))?.displayName).toBe('Nguyễn An');
     expect(graph.requests.filter((r) => r.path.endsWith('/6543210987654321'))).toHaveLength(1);
     expect(graph.requests.every((r) => r.query.access_token === undefined || r.query.access_token === FB.pageToken)).toBe(true);
     await server.close();
+  });
+
+  it('shows "typing" at once for a message that waited behind a slow reply', async () => {
+    graph.requests.length = 0;
+    graph.delayMs = DEFAULT_TYPING_AFTER_MS + 200;
+    // The real clock: how long the message waited is what decides.
+    const server = await startServer(graph.url, {}, undefined, Date.now);
+    try {
+      const user = '5550000000000004';
+      const bodies = ['xin chào', 'hoàn thuế'].map((text, i) =>
+        JSON.stringify({ object: 'page', entry: [{ id: '1', time: Date.now(), messaging: [{ sender: { id: user }, recipient: { id: '1' }, timestamp: Date.now() + i, message: { mid: `m_wait-${i}`, text } }] }] }),
+      );
+      for (const b of bodies) await request(server.app).post('/webhooks/messenger').set(signed(b)).send(b);
+      await server.dispatcher.idle();
+      const calls = graph.requests.filter((r) => r.path.endsWith('/me/messages')).map((r) => (r.body.sender_action === 'typing_on' ? 'typing' : 'reply'));
+      // The first answer goes out at once; the second message waits for it to arrive, then sees "typing" first.
+      expect(calls[0]).toBe('reply');
+      expect(calls.filter((c) => c === 'typing')).toHaveLength(1);
+      expect(calls.slice(calls.indexOf('typing') + 1)).toContain('reply');
+    } finally {
+      graph.delayMs = 0;
+      await server.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Bot } from '../conversation/bot.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
-import { gatedAdapter, SendGate } from '../dispatch/send-gate.js';
+import { gatedAdapter, Gate } from '../dispatch/gate.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Conversations } from '../store/conversations.js';
@@ -37,14 +37,14 @@ export interface ChannelsOptions {
 
 /**
  * The platforms the configuration enables (a channel without credentials is reported, not started): their
- * adapters, instrumented and bounded by a SendGate each, their webhooks, and what /healthz says about them.
+ * adapters, instrumented and bounded by a Gate each, their webhooks, and what /healthz says about them.
  */
 export class Channels {
   /** Adapters as the dispatcher uses them (it takes gate slots itself). */
   readonly adapters = new Map<ChannelName, ChannelAdapter>();
   /** Every other caller's view: each platform call through the channel's gate. */
   readonly gated = new Map<ChannelName, ChannelAdapter>();
-  readonly gates = new Map<ChannelName, SendGate>();
+  readonly gates = new Map<ChannelName, Gate>();
   readonly web: WebAdapter | null;
   readonly statuses: readonly ChannelStatus[];
   private zaloTokens: ZaloTokens | null = null;
@@ -86,7 +86,7 @@ export class Channels {
   }
 
   private add(name: ChannelName, adapter: ChannelAdapter): void {
-    const gate = new SendGate(this.o.config.sendConcurrency);
+    const gate = new Gate(this.o.config.sendConcurrency);
     this.adapters.set(name, adapter);
     this.gates.set(name, gate);
     this.gated.set(name, gatedAdapter(adapter, gate));

@@ -7,7 +7,7 @@ import type { InboundQueue, QueuedEvent, UserLease } from '../store/types.js';
 import type { Pipeline } from './pipeline.js';
 import { LoopLag } from './loop-lag.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
-import { GateClosedError, typingIfFree, type SendGate, type SendSlot } from './send-gate.js';
+import { Gate, GateClosedError, typingIfFree, type Slot } from './gate.js';
 
 export type InboundJournal = InboundQueue<InboundEvent, OutboundMessage>;
 type Pending = QueuedEvent<InboundEvent, OutboundMessage>;
@@ -21,11 +21,11 @@ export interface Delivery {
 
 export interface DispatcherOptions {
   readonly journal: InboundJournal;
-  readonly pipeline: Pipeline;
+  readonly pipeline: Pick<Pipeline, 'handle'>;
   readonly conversations: Conversations;
   readonly channels: ReadonlyMap<ChannelName, ChannelAdapter>;
   /** Each channel's limit on platform calls in flight (a channel without one is not limited: the web chat). */
-  readonly gates: ReadonlyMap<ChannelName, SendGate>;
+  readonly gates: ReadonlyMap<ChannelName, Gate>;
   readonly logger: Logger;
   readonly retry?: RetryPolicy;
   readonly clock?: () => number;
@@ -54,6 +54,17 @@ export interface DispatcherOptions {
    * events wait, webhooks keep being acknowledged promptly (see loop-lag.ts). Off when absent.
    */
   readonly busyLagMs?: number;
+  /**
+   * "Typing…" is shown once a user has waited this long (ms) since their message was accepted without the reply
+   * starting to go out; a reply that goes sooner needs no indicator, and would cost a platform call.
+   */
+  readonly typingAfterMs?: number;
+  /**
+   * Replies worked out at once (the pipeline: the conversation and ticket reads, matching); the sends and writes
+   * after it are not limited. Each user's pipeline waits on a few database round trips; dozens of them interleaved
+   * keep the event loop's queue long, and the webhooks' acknowledgements wait in it. Not limited when absent.
+   */
+  readonly pipelines?: number;
 }
 
 function userOf(event: InboundEvent): Who {
@@ -61,6 +72,7 @@ function userOf(event: InboundEvent): Who {
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
+export const DEFAULT_TYPING_AFTER_MS = 1000;
 
 /**
  * Takes acknowledged events from the webhooks to the platforms. Events are stored in the queue (durable before the
@@ -77,9 +89,11 @@ export class Dispatcher {
   private poller: NodeJS.Timeout | null = null;
   private readonly lag: LoopLag | null;
   private retryWhenCalm: NodeJS.Timeout | null = null;
+  private readonly pipelineGate: Gate | null;
 
   constructor(private readonly o: DispatcherOptions) {
     this.lag = o.busyLagMs === undefined ? null : new LoopLag().start();
+    this.pipelineGate = o.pipelines === undefined ? null : new Gate(o.pipelines);
   }
 
   private tooBusy(): boolean {
@@ -152,6 +166,7 @@ export class Dispatcher {
     if (this.retryWhenCalm) clearTimeout(this.retryWhenCalm);
     this.lag?.stop();
     for (const gate of this.o.gates.values()) gate.close();
+    this.pipelineGate?.close();
     while (this.active.size > 0 || this.kicking) {
       if (this.kicking) await this.kicking;
       await Promise.all([...this.active]);
@@ -259,11 +274,9 @@ export class Dispatcher {
     const adapter = this.o.channels.get(channel);
     const gate = this.o.gates.get(channel);
     if (p.sends === null) {
-      if (p.event.kind === 'message' && adapter?.typing) {
-        const typing = () => adapter.typing!(userId);
-        (gate ? typingIfFree(gate, typing) : typing()).catch((err: unknown) => this.o.logger.debug({ err }, 'typing indicator failed'));
-      }
-      const result = await this.o.pipeline.handle(p.event);
+      const cancelTyping = p.event.kind === 'message' && adapter?.typing ? this.typingSoon(p, () => adapter.typing!(userId), gate) : () => undefined;
+      const handle = () => this.o.pipeline.handle(p.event);
+      const result = await (this.pipelineGate ? this.pipelineGate.run(handle) : handle()).finally(cancelTyping);
       if (result === null || result.replies.length === 0) {
         await complete(p);
         return;
@@ -284,7 +297,7 @@ export class Dispatcher {
     const said: string[] = [];
     for (let i = p.sent; i < p.sends.length; i++) {
       const message = p.sends[i]!;
-      let slot: SendSlot | null;
+      let slot: Slot | null;
       try {
         if (!adapter) throw new SendError('not-configured', `kênh ${channel} chưa được cấu hình`);
         slot = await withRetry(
@@ -328,6 +341,24 @@ export class Dispatcher {
       if (p.sent === p.sends.length) return;
     }
     await this.finishReply(p, who, said, complete);
+  }
+
+  /**
+   * Shows "typing…" when the user has waited typingAfterMs since their message was accepted (at once for a message
+   * that waited its turn behind a slow reply); returns what cancels it once the reply is about to go. Best effort,
+   * and only while the platform is not busy.
+   */
+  private typingSoon(p: Pending, typing: () => Promise<void>, gate: Gate | undefined): () => void {
+    const after = this.o.typingAfterMs ?? DEFAULT_TYPING_AFTER_MS;
+    const show = () => void (gate ? typingIfFree(gate, typing) : typing()).catch((err: unknown) => this.o.logger.debug({ err }, 'typing indicator failed'));
+    const wait = Math.min(after, p.at + after - (this.o.clock ?? Date.now)());
+    if (wait <= 0) {
+      show();
+      return () => undefined;
+    }
+    const timer = setTimeout(show, wait);
+    timer.unref();
+    return () => clearTimeout(timer);
   }
 
   /** The transcript is context for officers: written once for the whole reply, with the event's completion. */

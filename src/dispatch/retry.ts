@@ -1,5 +1,5 @@
 import { SendError } from '../channels/types.js';
-import { GateClosedError } from './send-gate.js';
+import { GateClosedError } from './gate.js';
 
 export interface RetryPolicy {
   readonly attempts: number;

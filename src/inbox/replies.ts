@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SendError, type ChannelAdapter } from '../channels/types.js';
 import type { ChannelName } from '../conversation/types.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../dispatch/retry.js';
-import { GateClosedError } from '../dispatch/send-gate.js';
+import { GateClosedError } from '../dispatch/gate.js';
 import type { Logger } from '../log.js';
 import type { Conversations } from '../store/conversations.js';
 import type { Ticket, TicketReply } from '../store/schema.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { GateClosedError, SendGate } from '../../src/dispatch/send-gate.js';
+import { GateClosedError, Gate } from '../../src/dispatch/gate.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-describe('SendGate', () => {
+describe('Gate', () => {
   it('lets at most `limit` calls run, serves waiters first come first served, refuses waiters once closed', async () => {
-    const gate = new SendGate(2);
+    const gate = new Gate(2);
     let running = 0;
     let most = 0;
     const order: number[] = [];

@@ -1,26 +1,29 @@
 import type { ChannelAdapter, OutboundMessage } from '../channels/types.js';
 
 /** A held slot: release it exactly once. */
-export interface SendSlot {
+export interface Slot {
   release(): void;
 }
 
 /** Thrown to callers waiting for a slot when the server shuts down: their work stays in the journal. */
 export class GateClosedError extends Error {
   constructor() {
-    super('the server is shutting down: the send is left for the next start');
+    super('the server is shutting down: the work is left for the next start');
     this.name = 'GateClosedError';
   }
 }
 
 /**
- * At most `limit` calls to one platform in flight. Waiters are served first come, first served; since each user's
- * replies go one after another, that is also fair across users. A process killed mid-burst can repeat at most
- * `limit` sends (those whose answer it never recorded), instead of every send it had started.
+ * At most `limit` tasks at once, waiters served first come, first served, and refused once the server shuts down.
+ *
+ * Each channel has one for its platform calls in flight: since each user's replies go one after another, that is
+ * also fair across users, and a process killed mid-burst can repeat at most `limit` sends (those whose answer it
+ * never recorded), instead of every send it had started. The dispatcher may have one for the replies it works out
+ * at once (see DispatcherOptions.pipelines).
  */
-export class SendGate {
+export class Gate {
   private busy = 0;
-  private readonly waiting: Array<{ resolve: (slot: SendSlot) => void; reject: (err: Error) => void }> = [];
+  private readonly waiting: Array<{ resolve: (slot: Slot) => void; reject: (err: Error) => void }> = [];
   private closed = false;
 
   constructor(readonly limit: number) {}
@@ -33,7 +36,7 @@ export class SendGate {
     return this.waiting.length;
   }
 
-  acquire(): Promise<SendSlot> {
+  acquire(): Promise<Slot> {
     if (this.closed) return Promise.reject(new GateClosedError());
     if (this.busy < this.limit && this.waiting.length === 0) return Promise.resolve(this.take());
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
@@ -43,7 +46,7 @@ export class SendGate {
    * A slot now or nothing, for calls worth making only while the platform is not busy (typing indicators): only when
    * at least half the slots are free, so that replies arriving a moment later still find theirs.
    */
-  tryAcquire(): SendSlot | null {
+  tryAcquire(): Slot | null {
     return !this.closed && this.busy < this.limit / 2 && this.waiting.length === 0 ? this.take() : null;
   }
 
@@ -62,7 +65,7 @@ export class SendGate {
     for (const w of this.waiting.splice(0)) w.reject(new GateClosedError());
   }
 
-  private take(): SendSlot {
+  private take(): Slot {
     this.busy++;
     let released = false;
     return {
@@ -81,7 +84,7 @@ export class SendGate {
  * The adapter as officers' replies, surveys and profile lookups use it: every platform call through the channel's
  * gate. (The dispatcher takes slots itself, to hold one until a send is journaled.)
  */
-export function gatedAdapter(adapter: ChannelAdapter, gate: SendGate): ChannelAdapter {
+export function gatedAdapter(adapter: ChannelAdapter, gate: Gate): ChannelAdapter {
   return {
     name: adapter.name,
     ...(adapter.holdOnAuthFailure !== undefined ? { holdOnAuthFailure: adapter.holdOnAuthFailure } : {}),
@@ -93,7 +96,7 @@ export function gatedAdapter(adapter: ChannelAdapter, gate: SendGate): ChannelAd
 }
 
 /** "Typing…" is worth a call only when the platform is not busy: under load the slots go to the replies. */
-export async function typingIfFree(gate: SendGate, typing: () => Promise<void>): Promise<void> {
+export async function typingIfFree(gate: Gate, typing: () => Promise<void>): Promise<void> {
   const slot = gate.tryAcquire();
   if (!slot) return;
   try {
