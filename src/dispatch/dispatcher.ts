@@ -105,6 +105,10 @@ export class Dispatcher {
     return true;
   }
 
+  private now(): number {
+    return (this.o.clock ?? Date.now)();
+  }
+
   private get leaseMs(): number {
     return this.o.leaseMs ?? DEFAULT_LEASE_MS;
   }
@@ -281,7 +285,7 @@ export class Dispatcher {
         await complete(p);
         return;
       }
-      const now = (this.o.clock ?? Date.now)();
+      const now = this.now();
       let sends: OutboundMessage[] = [];
       try {
         if (!adapter) throw new SendError('not-configured', `kênh ${channel} chưa được cấu hình`);
@@ -351,7 +355,7 @@ export class Dispatcher {
   private typingSoon(p: Pending, typing: () => Promise<void>, gate: Gate | undefined): () => void {
     const after = this.o.typingAfterMs ?? DEFAULT_TYPING_AFTER_MS;
     const show = () => void (gate ? typingIfFree(gate, typing) : typing()).catch((err: unknown) => this.o.logger.debug({ err }, 'typing indicator failed'));
-    const wait = Math.min(after, p.at + after - (this.o.clock ?? Date.now)());
+    const wait = Math.min(after, p.at + after - this.now());
     if (wait <= 0) {
       show();
       return () => undefined;
@@ -363,7 +367,7 @@ export class Dispatcher {
 
   /** The transcript is context for officers: written once for the whole reply, with the event's completion. */
   private async finishReply(p: Pending, who: Who, said: readonly string[], complete: (p: Pending) => Promise<void>): Promise<void> {
-    await this.o.conversations.said(who.channel, who.userId, 'bot', said, (this.o.clock ?? Date.now)());
+    await this.o.conversations.said(who.channel, who.userId, 'bot', said, this.now());
     await complete(p);
   }
 
@@ -372,7 +376,7 @@ export class Dispatcher {
     this.o.logger.error({ channel, userId, kind: err.kind, code: err.code, message: err.platformMessage }, 'reply not delivered');
     if (err.kind === 'auth') this.o.onAuthFailure?.(channel, err);
     await this.o.conversations.deliveryFailed({
-      at: (this.o.clock ?? Date.now)(),
+      at: this.now(),
       channel,
       userId,
       text,
